@@ -1,0 +1,149 @@
+package io.fabstir.enrichers.redact;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static io.fabstir.enrichers.redact.Redactor.MASK;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RedactorTest {
+
+    private final Redactor redactor = Redactor.defaults();
+
+    private static final String HEX_KEY = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
+    private static final String MNEMONIC =
+            "legal winner thank year wave sausage worth useful legal winner thank yellow";
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "password", "PASSWORD", "db.password", "dbPassword", "passwd", "user_pwd", "passphrase", "secret",
+        "clientSecret", "client-secret", "token", "access_token", "accessToken", "authToken", "refresh-token",
+        "api_key", "apiKey", "API-KEY", "ApiKey", "APIKey", "x_api_key", "X-Api-Key", "xapikey", "private_key",
+        "privateKey", "wallet.privateKey", "mnemonic", "seed_phrase", "seedPhrase", "authorization",
+        "Proxy-Authorization", "cookie", "Set-Cookie", "credentials", "aws_secret_access_key", "jwt", "session_id"
+    })
+    void sensitiveNamesAreRecognisedInAnyCaseAndSeparatorStyle(String key) {
+        assertThat(redactor.isSensitiveKey(key)).as(key).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "message", "fabstir.job.id", "fabstir.job.tokens_used", "tokens_used", "max_tokens", "prompt_tokens",
+        "token_id", "tokenId", "token_count", "tokenizer", "max_token", "keyboard", "monkey", "cache_key",
+        "event.dataset", "user.id", "trace.id", "secretary", "author", "labels.region", "passenger"
+    })
+    void ordinaryNamesAreNotSensitive(String key) {
+        assertThat(redactor.isSensitiveKey(key)).as(key).isFalse();
+    }
+
+    @Test
+    void textWithoutSecretsIsReturnedAsTheSameInstance() {
+        String text = "job j-42 finished on gpu 0 after 1234 ms: model=llama-3-8b, tokens_used=512";
+        assertThat(redactor.redactText(text)).isSameAs(text);
+        String english = "the scheduler put the job back in the queue because the gpu was busy and will try again soon";
+        assertThat(redactor.redactText(english)).isSameAs(english);
+    }
+
+    @Test
+    void keyValuePairsWithSensitiveKeysLoseOnlyTheValue() {
+        assertThat(redactor.redactText("login user=alice password=hunter2 from 10.0.0.1"))
+                .isEqualTo("login user=alice password=" + MASK + " from 10.0.0.1");
+        assertThat(redactor.redactText("config {\"apiKey\": \"sk-abc123\", \"region\": \"eu\"}"))
+                .isEqualTo("config {\"apiKey\": \"" + MASK + "\", \"region\": \"eu\"}");
+        assertThat(redactor.redactText("X-API-KEY: abc123def;next=1"))
+                .isEqualTo("X-API-KEY: " + MASK + ";next=1");
+        assertThat(redactor.redactText("tokens_used=512 token_id=7"))
+                .isEqualTo("tokens_used=512 token_id=7");
+    }
+
+    @Test
+    void authorizationHeaderLosesSchemeCredential() {
+        assertThat(redactor.redactText("Authorization: Basic dXNlcjpwYXNz sent"))
+                .isEqualTo("Authorization: " + MASK + " sent");
+    }
+
+    @Test
+    void bearerTokensAreMaskedAndTheSchemeKept() {
+        assertThat(redactor.redactText("calling api with Bearer abcDEF123456.xyz-_~+/= now"))
+                .isEqualTo("calling api with Bearer " + MASK + " now");
+    }
+
+    @Test
+    void jwtsAreMasked() {
+        String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+        assertThat(redactor.redactText("session " + jwt + " expired")).isEqualTo("session " + MASK + " expired");
+    }
+
+    @Test
+    void pemPrivateKeyBlocksAreMaskedWhole() {
+        String pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nIBAAKC\n-----END RSA PRIVATE KEY-----";
+        assertThat(redactor.redactText("loaded key\n" + pem + "\ndone")).isEqualTo("loaded key\n" + MASK + "\ndone");
+        assertThat(redactor.redactText("cut -----BEGIN PRIVATE KEY-----\nMIIEow"))
+                .isEqualTo("cut " + MASK);
+        String cert = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+        assertThat(redactor.redactText(cert)).isSameAs(cert);
+    }
+
+    @Test
+    void passwordsInUrlsAreMaskedAndUserAndHostKept() {
+        assertThat(redactor.redactText("connecting to postgres://fabstir:s3cr3t@db.local:5432/jobs"))
+                .isEqualTo("connecting to postgres://fabstir:" + MASK + "@db.local:5432/jobs");
+        String plain = "fetching https://huggingface.co/models and mailing ops@fabstir.com";
+        assertThat(redactor.redactText(plain)).isSameAs(plain);
+    }
+
+    @Test
+    void hexPrivateKeysAreMaskedWithOrWithoutPrefix() {
+        assertThat(redactor.redactText("imported " + HEX_KEY + " ok")).isEqualTo("imported " + MASK + " ok");
+        assertThat(redactor.redactText("key 0x" + HEX_KEY)).isEqualTo("key " + MASK);
+    }
+
+    @Test
+    void valuesLabelledAsHashesAreKept() {
+        String tx = "submitted txHash=0x" + HEX_KEY + " block 12";
+        assertThat(redactor.redactText(tx)).isSameAs(tx);
+        String longer = "signature 0x" + HEX_KEY + HEX_KEY + " kept";
+        assertThat(redactor.redactText(longer)).isSameAs(longer);
+    }
+
+    @Test
+    void bip39MnemonicsAreMaskedAndSurroundingTextKept() {
+        assertThat(redactor.redactText("restored wallet from: " + MNEMONIC + ". Done"))
+                .isEqualTo("restored wallet from: " + MASK + ". Done");
+        String elevenWords = "legal winner thank year wave sausage worth useful legal winner thank";
+        assertThat(redactor.redactText(elevenWords)).isSameAs(elevenWords);
+    }
+
+    @Test
+    void sensitiveValuesAreMaskedAtAnyDepthOfAJsonTree() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode tree = mapper.readTree("""
+                {"message":"user=bob password=pw1","fabstir.job.tokens_used":12,
+                 "db":{"url":"mysql://root:toor@h/db","credentials":{"user":"u","pass":"p"}},
+                 "items":[{"apiKey":"k"},"Bearer abcdefghijkl"]}""");
+        assertThat(redactor.redact(tree)).isTrue();
+        assertThat(tree.get("message").asText()).isEqualTo("user=bob password=" + MASK);
+        assertThat(tree.get("fabstir.job.tokens_used").asInt()).isEqualTo(12);
+        assertThat(tree.at("/db/url").asText()).isEqualTo("mysql://root:" + MASK + "@h/db");
+        assertThat(tree.at("/db/credentials").asText()).isEqualTo(MASK);
+        assertThat(tree.at("/items/0/apiKey").asText()).isEqualTo(MASK);
+        assertThat(tree.at("/items/1").asText()).isEqualTo("Bearer " + MASK);
+        assertThat(redactor.redact(tree)).as("second pass changes nothing").isFalse();
+    }
+
+    @Test
+    void builderAddsKeysAndPatternsAndCanSwitchRedactionOff() {
+        Redactor custom = Redactor.builder().sensitiveKey("ssn").pattern("\\bacct-\\d{6}\\b").build();
+        assertThat(custom.isSensitiveKey("customer_SSN")).isTrue();
+        assertThat(custom.redactText("paid from acct-123456 today")).isEqualTo("paid from " + MASK + " today");
+
+        Redactor off = Redactor.builder().enabled(false).build();
+        String secret = "password=hunter2";
+        assertThat(off.isSensitiveKey("password")).isFalse();
+        assertThat(off.redactText(secret)).isSameAs(secret);
+        assertThat(Redactor.disabled().isEnabled()).isFalse();
+    }
+}
