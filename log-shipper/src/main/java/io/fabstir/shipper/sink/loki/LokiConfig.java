@@ -1,0 +1,165 @@
+package io.fabstir.shipper.sink.loki;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Flat configuration keys of the Loki sink, for a config file or the command line. Every {@code loki.*} key is
+ * checked (a misspelt one is an error, not silently ignored); {@code kafka.consumer.<property>} passes any Kafka
+ * consumer property through.
+ */
+public final class LokiConfig {
+
+    public static final String URL = "loki.url";
+    public static final String TENANT = "loki.tenant";
+    public static final String FORMAT = "loki.format";
+    public static final String LABELS = "loki.labels";
+    public static final String LABELS_MAX_VALUES = "loki.labels.max.values";
+    public static final String STRUCTURED_METADATA = "loki.structured.metadata";
+    public static final String BASIC_USER = "loki.auth.basic.username";
+    public static final String BASIC_PASSWORD_FILE = "loki.auth.basic.password.file";
+    public static final String BASIC_PASSWORD_ENV = "loki.auth.basic.password.env";
+    public static final String BEARER_TOKEN_FILE = "loki.auth.bearer.token.file";
+    public static final String BEARER_TOKEN_ENV = "loki.auth.bearer.token.env";
+    public static final String TLS_CA_FILE = "loki.tls.ca.file";
+    public static final String BATCH_MAX_BYTES = "loki.batch.max.bytes";
+    public static final String BATCH_MAX_ENTRIES = "loki.batch.max.entries";
+    public static final String BATCH_LINGER_MS = "loki.batch.linger.ms";
+    public static final String LINE_MAX_BYTES = "loki.line.max.bytes";
+    public static final String RETRY_INITIAL_MS = "loki.retry.initial.ms";
+    public static final String RETRY_MAX_MS = "loki.retry.max.ms";
+    public static final String REQUEST_TIMEOUT_MS = "loki.request.timeout.ms";
+    public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap.servers";
+    public static final String KAFKA_TOPIC = "kafka.topic";
+    public static final String KAFKA_GROUP = "kafka.group.id";
+    public static final String KAFKA_DLQ_TOPIC = "kafka.dlq.topic";
+    public static final String KAFKA_CONSUMER_PREFIX = "kafka.consumer.";
+
+    private static final Set<String> KNOWN = Set.of(URL, TENANT, FORMAT, LABELS, LABELS_MAX_VALUES,
+            STRUCTURED_METADATA, BASIC_USER, BASIC_PASSWORD_FILE, BASIC_PASSWORD_ENV, BEARER_TOKEN_FILE,
+            BEARER_TOKEN_ENV, TLS_CA_FILE, BATCH_MAX_BYTES, BATCH_MAX_ENTRIES, BATCH_LINGER_MS, LINE_MAX_BYTES,
+            RETRY_INITIAL_MS, RETRY_MAX_MS, REQUEST_TIMEOUT_MS, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_GROUP,
+            KAFKA_DLQ_TOPIC);
+
+    /** A configuration value that cannot be used; {@link #key()} says which. */
+    public static final class InvalidKey extends IllegalArgumentException {
+        private final String key;
+
+        public InvalidKey(String key, String problem) {
+            super(key + ": " + problem);
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+
+    private LokiConfig() {}
+
+    /** A builder filled from {@code config}; {@code build()} on it completes the validation. */
+    public static LokiIndexer.Builder builder(Map<String, String> config) {
+        LokiIndexer.Builder b = LokiIndexer.builder();
+        Map<String, Object> consumer = new HashMap<>();
+        for (Map.Entry<String, String> e : config.entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith(KAFKA_CONSUMER_PREFIX)) {
+                consumer.put(k.substring(KAFKA_CONSUMER_PREFIX.length()), e.getValue());
+            } else if ((k.startsWith("loki.") || k.startsWith("kafka.")) && !KNOWN.contains(k)) {
+                throw new InvalidKey(k, "unknown key (known: " + String.join(", ", new java.util.TreeSet<>(KNOWN))
+                        + ", " + KAFKA_CONSUMER_PREFIX + "<property>)");
+            }
+        }
+        b.consumerProperties(consumer);
+        String url = config.get(URL);
+        if (url == null || url.isBlank()) {
+            throw new InvalidKey(URL, "is required");
+        }
+        try {
+            b.url(new URI(url.trim()));
+        } catch (URISyntaxException e) {
+            throw new InvalidKey(URL, "not a URI: " + e.getMessage());
+        }
+        str(config, KAFKA_BOOTSTRAP, b::bootstrapServers);
+        str(config, KAFKA_TOPIC, b::topic);
+        str(config, KAFKA_GROUP, b::groupId);
+        str(config, KAFKA_DLQ_TOPIC, b::dlqTopic);
+        str(config, TENANT, b::tenant);
+        if (config.containsKey(FORMAT)) {
+            String f = config.get(FORMAT).trim().toUpperCase(Locale.ROOT);
+            try {
+                b.format(PushFormat.valueOf(f));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidKey(FORMAT, "must be protobuf or json, got '" + config.get(FORMAT) + "'");
+            }
+        }
+        if (config.containsKey(LABELS)) {
+            b.labels(list(config.get(LABELS)));
+        }
+        if (config.containsKey(STRUCTURED_METADATA)) {
+            b.structuredMetadata(list(config.get(STRUCTURED_METADATA)));
+        }
+        integer(config, LABELS_MAX_VALUES).ifPresent(b::maxLabelValues);
+        integer(config, BATCH_MAX_BYTES).ifPresent(b::batchMaxBytes);
+        integer(config, BATCH_MAX_ENTRIES).ifPresent(b::batchMaxEntries);
+        integer(config, LINE_MAX_BYTES).ifPresent(b::maxLineBytes);
+        integer(config, BATCH_LINGER_MS).ifPresent(v -> b.linger(Duration.ofMillis(v)));
+        integer(config, REQUEST_TIMEOUT_MS).ifPresent(v -> b.requestTimeout(Duration.ofMillis(v)));
+        int initial = integer(config, RETRY_INITIAL_MS).orElse(500);
+        int max = integer(config, RETRY_MAX_MS).orElse(30_000);
+        b.retryBackoff(Duration.ofMillis(initial), Duration.ofMillis(max));
+        String user = config.get(BASIC_USER);
+        if (user != null) {
+            if (config.containsKey(BASIC_PASSWORD_FILE)) {
+                b.basicAuth(user, Path.of(config.get(BASIC_PASSWORD_FILE)));
+            } else if (config.containsKey(BASIC_PASSWORD_ENV)) {
+                b.basicAuthFromEnv(user, config.get(BASIC_PASSWORD_ENV));
+            } else {
+                throw new InvalidKey(BASIC_PASSWORD_FILE, "required with " + BASIC_USER
+                        + " (or " + BASIC_PASSWORD_ENV + "); passwords are never taken inline");
+            }
+        }
+        str(config, BEARER_TOKEN_FILE, v -> b.bearerTokenFile(Path.of(v)));
+        str(config, BEARER_TOKEN_ENV, b::bearerTokenEnv);
+        str(config, TLS_CA_FILE, v -> b.caFile(Path.of(v)));
+        return b;
+    }
+
+    private static void str(Map<String, String> c, String key, java.util.function.Consumer<String> to) {
+        String v = c.get(key);
+        if (v != null) {
+            if (v.isBlank()) {
+                throw new InvalidKey(key, "is empty");
+            }
+            to.accept(v.trim());
+        }
+    }
+
+    private static java.util.Optional<Integer> integer(Map<String, String> c, String key) {
+        String v = c.get(key);
+        if (v == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            int i = Integer.parseInt(v.trim());
+            if (i <= 0) {
+                throw new InvalidKey(key, "must be positive, got " + v);
+            }
+            return java.util.Optional.of(i);
+        } catch (NumberFormatException e) {
+            throw new InvalidKey(key, "not a whole number: '" + v + "'");
+        }
+    }
+
+    private static List<String> list(String v) {
+        return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,230 @@
+package io.fabstir.shipper.sink.loki;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers one batch of entries to Loki. Returns only when Loki has taken every entry or the entry has been
+ * judged undeliverable (the caller sends those to the DLQ); outages and rate limits are waited out with
+ * exponential backoff and jitter, so a return always means the whole batch may be committed.
+ */
+final class LokiPusher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LokiPusher.class);
+
+    /** An entry Loki will not take, with why. */
+    record Rejection(LogEntry entry, String errorType, String reason) {}
+
+    /** Thrown out of a retry wait when the indexer is closing: nothing of the batch may be committed. */
+    static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("closing", null, false, false);
+        }
+    }
+
+    /** Waits between retries; the consumer loop keeps Kafka's group membership alive while it waits. */
+    interface Waiter {
+        void await(Duration d) throws InterruptedException;
+    }
+
+    private final LokiHttp http;
+    private final PushEncoder encoder;
+    private final int maxBatchBytes;
+    private final int maxBatchEntries;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final LokiMetrics metrics;
+
+    LokiPusher(LokiHttp http, PushEncoder encoder, int maxBatchBytes, int maxBatchEntries,
+               Duration initialBackoff, Duration maxBackoff, LokiMetrics metrics) {
+        this.http = http;
+        this.encoder = encoder;
+        this.maxBatchBytes = maxBatchBytes;
+        this.maxBatchEntries = maxBatchEntries;
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
+        this.metrics = metrics;
+    }
+
+    List<Rejection> push(List<LogEntry> entries, Waiter waiter, BooleanSupplier stopping) {
+        List<Rejection> rejected = new ArrayList<>();
+        for (PushBatch.Request r : PushBatch.split(entries, maxBatchBytes, maxBatchEntries)) {
+            deliver(r, waiter, stopping, rejected, 0);
+        }
+        return rejected;
+    }
+
+    private void deliver(PushBatch.Request request, Waiter waiter, BooleanSupplier stopping,
+                         List<Rejection> rejected, int fixes) {
+        LokiHttp.Response resp = sendUntilAnswered(request, waiter, stopping);
+        if (resp.accepted()) {
+            return;
+        }
+        if (resp.status() == 413 && request.entryCount() > 1) {
+            // Request too large for this Loki: halve until it fits.
+            List<LogEntry> all = request.entries();
+            int half = all.size() / 2;
+            for (List<LogEntry> part : List.of(all.subList(0, half), all.subList(half, all.size()))) {
+                for (PushBatch.Request r : PushBatch.split(part, Integer.MAX_VALUE, Integer.MAX_VALUE)) {
+                    deliver(r, waiter, stopping, rejected, fixes);
+                }
+            }
+            return;
+        }
+        // A 400 is per entry: Loki kept the valid entries and lists the ones it ignored.
+        List<LogEntry> entries = request.entries();
+        Map<LogEntry, String> failed = matchFailures(request, resp.body());
+        if (failed != null) {
+            handleRefused(failed, waiter, stopping, rejected, fixes);
+            return;
+        }
+        if (entries.size() > 1) {
+            // Loki did not say which entries: narrow down, stream by stream, then entry by entry. Entries Loki
+            // already took are sent again; Loki drops an exact duplicate (same stream, time and line).
+            if (request.streams().size() > 1) {
+                for (PushBatch.Stream s : request.streams()) {
+                    deliver(new PushBatch.Request(List.of(s)), waiter, stopping, rejected, fixes);
+                }
+            } else {
+                PushBatch.Stream s = request.streams().get(0);
+                for (LogEntry e : s.entries()) {
+                    deliver(single(e), waiter, stopping, rejected, fixes);
+                }
+            }
+            return;
+        }
+        Map<LogEntry, String> one = new IdentityHashMap<>();
+        one.put(entries.get(0), "HTTP " + resp.status() + ": " + resp.body().strip());
+        handleRefused(one, waiter, stopping, rejected, fixes);
+    }
+
+    /** Fixes what can be fixed and sends it again (once); the rest is rejected with Loki's reason. */
+    private void handleRefused(Map<LogEntry, String> failed, Waiter waiter, BooleanSupplier stopping,
+                               List<Rejection> rejected, int fixes) {
+        List<LogEntry> resend = new ArrayList<>();
+        for (Map.Entry<LogEntry, String> f : failed.entrySet()) {
+            LogEntry e = f.getKey();
+            String reason = f.getValue();
+            LokiErrors.Kind kind = LokiErrors.classify(reason);
+            if (fixes == 0) {
+                switch (kind) {
+                    case OUT_OF_ORDER -> {
+                        // Sent again in timestamp order; an entry older than what Loki already holds fails again.
+                        resend.add(e);
+                        continue;
+                    }
+                    case LINE_TOO_LONG -> {
+                        OptionalInt max = LokiErrors.maxLineSize(reason);
+                        int limit = max.isPresent() ? max.getAsInt() : e.line().length() / 2;
+                        resend.add(e.withLine(RecordMapper.truncate(e.line(), Math.max(256, limit))));
+                        continue;
+                    }
+                    case LABELS -> {
+                        resend.add(e.withStream(LabelRules.fallbackStream(e.stream())));
+                        continue;
+                    }
+                    default -> { }
+                }
+            }
+            rejected.add(new Rejection(e, "loki_" + kind.name().toLowerCase(java.util.Locale.ROOT),
+                    "loki: " + reason));
+        }
+        if (!resend.isEmpty()) {
+            resend.sort(Comparator.comparingLong(LogEntry::tsNanos));
+            for (PushBatch.Request r : PushBatch.split(resend, maxBatchBytes, maxBatchEntries)) {
+                deliver(r, waiter, stopping, rejected, fixes + 1);
+            }
+        }
+    }
+
+    /**
+     * Maps Loki's per-entry failures onto the request's entries, or null when the answer does not account for
+     * every ignored entry (then the caller narrows down by resending).
+     */
+    static Map<LogEntry, String> matchFailures(PushBatch.Request request, String body) {
+        List<LokiErrors.Failure> failures = LokiErrors.parse(body);
+        if (failures.isEmpty()) {
+            return null;
+        }
+        OptionalInt total = LokiErrors.totalIgnored(body);
+        if (total.isPresent() && total.getAsInt() != failures.size()) {
+            return null; // Loki lists only the first few failures
+        }
+        Map<String, List<LogEntry>> byTime = new HashMap<>();
+        for (PushBatch.Stream s : request.streams()) {
+            for (LogEntry e : s.entries()) {
+                byTime.computeIfAbsent(e.tsNanos() + "|" + s.key(), k -> new ArrayList<>()).add(e);
+                byTime.computeIfAbsent(e.tsNanos() + "|", k -> new ArrayList<>()).add(e);
+            }
+        }
+        Map<LogEntry, String> out = new IdentityHashMap<>();
+        for (LokiErrors.Failure f : failures) {
+            List<LogEntry> hits = byTime.get(f.tsNanos() + "|" + (f.streamKey() == null ? "" : f.streamKey()));
+            if (hits == null) {
+                return null;
+            }
+            // Several entries at the same instant: all are resent or rejected; Loki ignores exact duplicates.
+            for (LogEntry e : hits) {
+                out.putIfAbsent(e, f.reason());
+            }
+        }
+        return out;
+    }
+
+    private static PushBatch.Request single(LogEntry e) {
+        return new PushBatch.Request(List.of(new PushBatch.Stream(e.stream(), e.streamKey(), List.of(e))));
+    }
+
+    private LokiHttp.Response sendUntilAnswered(PushBatch.Request request, Waiter waiter, BooleanSupplier stopping) {
+        byte[] body = encoder.encode(request);
+        long backoffMs = initialBackoff.toMillis();
+        while (true) {
+            if (stopping.getAsBoolean()) {
+                throw new Stopped();
+            }
+            LokiHttp.Response resp = http.push(body, encoder.contentType());
+            if (resp.accepted() || !(resp.retryable() || isConfigProblem(resp.status()))) {
+                return resp;
+            }
+            metrics.retry();
+            long jittered = backoffMs / 2 + ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1);
+            long waitMs = resp.retryAfter().map(Duration::toMillis)
+                    .map(ra -> Math.min(ra, maxBackoff.toMillis())).orElse(jittered);
+            LOG.warn("Loki push of {} entries not accepted ({}), retrying in {} ms", request.entryCount(),
+                    describe(resp), waitMs);
+            try {
+                waiter.await(Duration.ofMillis(waitMs));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Stopped();
+            }
+            backoffMs = Math.min(maxBackoff.toMillis(), Math.max(1, backoffMs * 2));
+        }
+    }
+
+    /**
+     * Auth, routing or format problems (401, 403, 404, 415…) are fixed by an operator, not by dropping data: keep
+     * retrying, loudly. Only 400 (per-entry) and 413 (too large) are answered by changing what is sent.
+     */
+    private static boolean isConfigProblem(int status) {
+        return status >= 401 && status < 500 && status != 413;
+    }
+
+    private static String describe(LokiHttp.Response resp) {
+        String body = resp.body() == null ? "" : resp.body().strip();
+        if (body.length() > 200) {
+            body = body.substring(0, 200) + "…";
+        }
+        return resp.status() < 0 ? body : "HTTP " + resp.status() + (body.isEmpty() ? "" : ": " + body);
+    }
+}
