@@ -1,0 +1,177 @@
+package io.fabstir.otel.extension;
+
+import io.fabstir.otel.gpu.GpuProbe;
+import io.fabstir.otel.gpu.GpuReading;
+import io.fabstir.otel.gpu.GpuSampler;
+import io.fabstir.otel.health.DiskSpaceCheck;
+import io.fabstir.otel.health.HealthResult;
+import io.fabstir.otel.health.HealthStatus;
+import io.fabstir.otel.http.TelemetryEndpoints;
+import io.fabstir.otel.metrics.PrometheusReader;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/** What the extension starts, created once from the first configuration callback. */
+final class FabstirRuntime {
+
+  private static final System.Logger LOG = System.getLogger(FabstirRuntime.class.getName());
+  private static final AttributeKey<String> GPU_INDEX = AttributeKey.stringKey("gpu_index");
+  private static final AttributeKey<String> CHECK = AttributeKey.stringKey("check");
+  private static final AttributeKey<String> PATH = AttributeKey.stringKey("path");
+
+  private FabstirSettings settings;
+  private GpuSampler sampler;
+  private GpuSpanProcessor spanProcessor;
+  private PrometheusReader reader;
+  private volatile TelemetryEndpoints endpoints;
+
+  synchronized FabstirRuntime init(ConfigProperties config) {
+    if (settings == null) {
+      settings = FabstirSettings.from(config);
+      sampler = GpuSampler.start(GpuProbe.nvml(settings.nvmlLibrary()), settings.gpuInterval());
+      spanProcessor = new GpuSpanProcessor(sampler);
+      reader = new PrometheusReader();
+    }
+    return this;
+  }
+
+  synchronized GpuSpanProcessor spanProcessor() {
+    return spanProcessor;
+  }
+
+  synchronized PrometheusReader reader() {
+    return reader;
+  }
+
+  synchronized void afterSdk(OpenTelemetrySdk sdk) {
+    if (settings == null) {
+      return; // SDK disabled: no customizer ran
+    }
+    Meter meter = sdk.getMeterProvider().get("io.fabstir.otel.extension");
+    registerGpuGauges(meter);
+    registerBuiltInHealth(meter);
+    if (settings.httpEnabled()) {
+      try {
+        endpoints = TelemetryEndpoints.start(settings.httpHost(), settings.httpPort(), reader);
+        LOG.log(System.Logger.Level.INFO, "Fabstir /metrics /health /ready on port {0}", endpoints.port());
+      } catch (IOException | RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "Fabstir HTTP endpoints not started on port " + settings.httpPort(), e);
+      }
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(this::close, "fabstir-telemetry-shutdown"));
+  }
+
+  private void registerGpuGauges(Meter meter) {
+    meter
+        .gaugeBuilder("fabstir_gpu_count")
+        .setDescription("GPUs found through NVML (0 without NVML).")
+        .setUnit("")
+        .ofLongs()
+        .buildWithCallback(m -> m.record(sampler.deviceCount()));
+    if (!sampler.gpuPresent()) {
+      return;
+    }
+    gpuGauge(meter, "fabstir_gpu_utilization_percent", "GPU utilization, percent.", GpuReading::utilizationPercent);
+    gpuGauge(meter, "fabstir_gpu_memory_used_bytes", "GPU memory in use.", r -> r.memoryUsedBytes());
+    gpuGauge(meter, "fabstir_gpu_memory_total_bytes", "GPU memory installed.", r -> r.memoryTotalBytes());
+    gpuGauge(meter, "fabstir_gpu_temperature_celsius", "GPU temperature.", GpuReading::temperatureCelsius);
+    gpuGauge(meter, "fabstir_gpu_power_watts", "GPU power draw.", GpuReading::powerWatts);
+  }
+
+  private void gpuGauge(Meter meter, String name, String description, ToDoubleFunction<GpuReading> value) {
+    meter
+        .gaugeBuilder(name)
+        .setDescription(description)
+        .setUnit("")
+        .buildWithCallback(
+            m -> {
+              for (GpuReading r : sampler.latest()) {
+                m.record(value.applyAsDouble(r), Attributes.of(GPU_INDEX, Integer.toString(r.index())));
+              }
+            });
+  }
+
+  private void registerBuiltInHealth(Meter meter) {
+    List<DiskSpaceCheck> disks =
+        settings.diskPaths().stream()
+            .map(p -> new DiskSpaceCheck(p, settings.diskDegradedRatio(), settings.diskUnhealthyRatio()))
+            .toList();
+    meter
+        .gaugeBuilder("fabstir_disk_free_ratio")
+        .setDescription("Usable fraction of the file system holding each watched path.")
+        .setUnit("")
+        .buildWithCallback(
+            m -> {
+              for (DiskSpaceCheck d : disks) {
+                try {
+                  m.record(d.freeRatio(), Attributes.of(PATH, d.path().toString()));
+                } catch (IOException e) {
+                  // the health check below reports it
+                }
+              }
+            });
+    meter
+        .gaugeBuilder("fabstir_health_status")
+        .setDescription("Health of each check: 1 healthy, 0.5 degraded, 0 unhealthy.")
+        .setUnit("")
+        .buildWithCallback(
+            m -> {
+              HealthStatus disk = HealthStatus.HEALTHY;
+              for (DiskSpaceCheck d : disks) {
+                disk = disk.worst(run(d));
+              }
+              record(m, "disk", disk);
+              record(m, "gpu", gpuHealth().status());
+            });
+  }
+
+  private static HealthStatus run(DiskSpaceCheck check) {
+    try {
+      return check.check().status();
+    } catch (IOException | RuntimeException e) {
+      return HealthStatus.UNHEALTHY;
+    }
+  }
+
+  /** No GPU is fine unless fabstir.gpu.required; a stuck sampler or a hot GPU is not. */
+  HealthResult gpuHealth() {
+    if (!sampler.gpuPresent()) {
+      return settings.gpuRequired()
+          ? HealthResult.unhealthy("no GPU: " + sampler.problem())
+          : HealthResult.healthy("no GPU");
+    }
+    List<GpuReading> latest = sampler.latest();
+    Duration staleAfter = sampler.interval().multipliedBy(3).plusSeconds(5);
+    if (latest.isEmpty() || sampler.sampleAge().compareTo(staleAfter) > 0) {
+      return HealthResult.unhealthy("GPU readings stale: " + sampler.problem());
+    }
+    for (GpuReading r : latest) {
+      if (r.temperatureCelsius() >= settings.gpuDegradedTemperature()) {
+        return HealthResult.degraded("GPU " + r.index() + " at " + r.temperatureCelsius() + " C");
+      }
+    }
+    return HealthResult.healthy();
+  }
+
+  private static void record(ObservableDoubleMeasurement m, String check, HealthStatus status) {
+    m.record(status.gaugeValue(), Attributes.of(CHECK, check));
+  }
+
+  synchronized void close() {
+    if (endpoints != null) {
+      endpoints.close();
+      endpoints = null;
+    }
+    if (sampler != null) {
+      sampler.close();
+    }
+  }
+}

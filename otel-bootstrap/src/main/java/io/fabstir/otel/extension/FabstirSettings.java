@@ -1,0 +1,69 @@
+package io.fabstir.otel.extension;
+
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Fabstir settings, read through OpenTelemetry's {@link ConfigProperties} so they follow the OTEL_* rules: system
+ * property {@code fabstir.node.id} or environment variable {@code FABSTIR_NODE_ID}, and so on.
+ */
+record FabstirSettings(
+    String nodeId,
+    String hostName,
+    String environment,
+    String serviceName,
+    String serviceVersion,
+    String nvmlLibrary,
+    Duration gpuInterval,
+    boolean gpuRequired,
+    double gpuDegradedTemperature,
+    List<Path> diskPaths,
+    double diskDegradedRatio,
+    double diskUnhealthyRatio,
+    boolean httpEnabled,
+    String httpHost,
+    int httpPort) {
+
+  static FabstirSettings from(ConfigProperties config) {
+    String host = detectHostName();
+    return new FabstirSettings(
+        config.getString("fabstir.node.id", host),
+        host,
+        firstNonBlank(config.getString("fabstir.environment"), config.getString("fabstir.deployment.environment")),
+        config.getString("fabstir.service.name"),
+        config.getString("fabstir.service.version"),
+        config.getString("fabstir.gpu.nvml.library"),
+        config.getDuration("fabstir.gpu.sample.interval", Duration.ofSeconds(5)),
+        config.getBoolean("fabstir.gpu.required", false),
+        config.getDouble("fabstir.gpu.temperature.degraded", 85.0),
+        config.getList("fabstir.health.disk.paths", List.of(".")).stream().map(Path::of).toList(),
+        config.getDouble("fabstir.health.disk.degraded.ratio", 0.10),
+        config.getDouble("fabstir.health.disk.unhealthy.ratio", 0.05),
+        // Library mode's install() supplies false as the default; under the agent the endpoints are on.
+        config.getBoolean("fabstir.http.enabled", true),
+        config.getString("fabstir.http.host", "0.0.0.0"),
+        config.getInt("fabstir.http.port", 9464));
+  }
+
+  private static String firstNonBlank(String a, String b) {
+    if (a != null && !a.isBlank()) {
+      return a;
+    }
+    return b != null && !b.isBlank() ? b : null;
+  }
+
+  static String detectHostName() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+}

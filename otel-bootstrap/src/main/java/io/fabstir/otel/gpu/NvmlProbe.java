@@ -1,0 +1,168 @@
+package io.fabstir.otel.gpu;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** NVML through JNA. Handles, names and UUIDs are read once at open; readings on every {@link #read()}. */
+final class NvmlProbe implements GpuProbe {
+
+  /** Real drivers install only the versioned name; the bare name covers dev installs and stubs on jna.library.path. */
+  private static final List<String> DEFAULT_LIBRARIES = List.of("libnvidia-ml.so.1", "nvidia-ml");
+
+  private final NvmlLibrary nvml;
+  private final Pointer[] handles;
+  private final String[] names;
+  private final String[] uuids;
+  private volatile boolean closed;
+
+  private NvmlProbe(NvmlLibrary nvml, Pointer[] handles, String[] names, String[] uuids) {
+    this.nvml = nvml;
+    this.handles = handles;
+    this.names = names;
+    this.uuids = uuids;
+  }
+
+  static GpuProbe open(String library) {
+    List<String> candidates =
+        library == null || library.isBlank() ? DEFAULT_LIBRARIES : List.of(library.trim());
+    NvmlLibrary nvml = null;
+    String loadError = null;
+    for (String candidate : candidates) {
+      try {
+        nvml = Native.load(candidate, NvmlLibrary.class);
+        break;
+      } catch (UnsatisfiedLinkError | RuntimeException e) {
+        loadError = "NVML library not found (" + candidate + "): " + firstLine(e.getMessage());
+      }
+    }
+    if (nvml == null) {
+      return GpuProbe.none(loadError);
+    }
+    int rc;
+    try {
+      rc = nvml.nvmlInit_v2();
+    } catch (UnsatisfiedLinkError e) {
+      return GpuProbe.none("NVML library lacks nvmlInit_v2: " + firstLine(e.getMessage()));
+    }
+    if (rc != NvmlLibrary.NVML_SUCCESS) {
+      return GpuProbe.none("nvmlInit_v2 failed with NVML error " + rc);
+    }
+    try {
+      IntByReference count = new IntByReference();
+      check(nvml.nvmlDeviceGetCount_v2(count), "nvmlDeviceGetCount_v2");
+      int n = count.getValue();
+      if (n == 0) {
+        nvml.nvmlShutdown();
+        return GpuProbe.none("NVML reports no GPU devices");
+      }
+      Pointer[] handles = new Pointer[n];
+      String[] names = new String[n];
+      String[] uuids = new String[n];
+      for (int i = 0; i < n; i++) {
+        PointerByReference ref = new PointerByReference();
+        check(nvml.nvmlDeviceGetHandleByIndex_v2(i, ref), "nvmlDeviceGetHandleByIndex_v2");
+        handles[i] = ref.getValue();
+        byte[] name = new byte[NvmlLibrary.NAME_BUFFER];
+        check(nvml.nvmlDeviceGetName(handles[i], name, name.length), "nvmlDeviceGetName");
+        names[i] = cString(name);
+        byte[] uuid = new byte[NvmlLibrary.UUID_BUFFER];
+        check(nvml.nvmlDeviceGetUUID(handles[i], uuid, uuid.length), "nvmlDeviceGetUUID");
+        uuids[i] = cString(uuid);
+      }
+      return new NvmlProbe(nvml, handles, names, uuids);
+    } catch (NvmlException | UnsatisfiedLinkError e) {
+      nvml.nvmlShutdown();
+      return GpuProbe.none(firstLine(e.getMessage()));
+    }
+  }
+
+  @Override
+  public boolean available() {
+    return !closed;
+  }
+
+  @Override
+  public String unavailableReason() {
+    return closed ? "closed" : "";
+  }
+
+  @Override
+  public int deviceCount() {
+    return handles.length;
+  }
+
+  @Override
+  public List<GpuReading> read() {
+    if (closed) {
+      return List.of();
+    }
+    List<GpuReading> readings = new ArrayList<>(handles.length);
+    try (Memory utilization = new Memory(8); Memory memory = new Memory(24)) {
+      IntByReference temperature = new IntByReference();
+      IntByReference milliwatts = new IntByReference();
+      for (int i = 0; i < handles.length; i++) {
+        Pointer device = handles[i];
+        check(nvml.nvmlDeviceGetUtilizationRates(device, utilization), "nvmlDeviceGetUtilizationRates");
+        check(nvml.nvmlDeviceGetMemoryInfo(device, memory), "nvmlDeviceGetMemoryInfo");
+        check(
+            nvml.nvmlDeviceGetTemperature(device, NvmlLibrary.NVML_TEMPERATURE_GPU, temperature),
+            "nvmlDeviceGetTemperature");
+        check(nvml.nvmlDeviceGetPowerUsage(device, milliwatts), "nvmlDeviceGetPowerUsage");
+        readings.add(
+            new GpuReading(
+                i,
+                names[i],
+                uuids[i],
+                Integer.toUnsignedLong(utilization.getInt(0)),
+                memory.getLong(16),
+                memory.getLong(0),
+                Integer.toUnsignedLong(temperature.getValue()),
+                Integer.toUnsignedLong(milliwatts.getValue()) / 1000.0));
+      }
+    }
+    return readings;
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      nvml.nvmlShutdown();
+    }
+  }
+
+  private static void check(int rc, String call) {
+    if (rc != NvmlLibrary.NVML_SUCCESS) {
+      throw new NvmlException(call + " failed with NVML error " + rc);
+    }
+  }
+
+  private static String cString(byte[] bytes) {
+    int end = 0;
+    while (end < bytes.length && bytes[end] != 0) {
+      end++;
+    }
+    return new String(bytes, 0, end, StandardCharsets.UTF_8);
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** An NVML call returned an error code. */
+  static final class NvmlException extends RuntimeException {
+    NvmlException(String message) {
+      super(message);
+    }
+  }
+}

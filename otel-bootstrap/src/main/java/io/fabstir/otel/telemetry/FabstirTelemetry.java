@@ -1,0 +1,143 @@
+package io.fabstir.otel.telemetry;
+
+import io.fabstir.otel.health.HealthRegistry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The application's entry point, the same in both modes:
+ *
+ * <pre>{@code
+ * FabstirTelemetry telemetry = FabstirTelemetry.install();   // first thing in main()
+ * Job job = telemetry.jobs().onJobStarted("j-1", "llama-3-8b");
+ * try (Scope scope = job.makeCurrent()) { ... job.complete(); } catch (Exception e) { job.fail(e); }
+ * telemetry.health().register("chain", () -> HealthResult.healthy());
+ * }</pre>
+ *
+ * Under {@code -javaagent:fabstir-otel-agent.jar}, {@link #install()} installs nothing and uses the agent's SDK
+ * through the OpenTelemetry API the agent bridges. Without the agent it builds an SDK with OpenTelemetry's
+ * autoconfigure (all {@code OTEL_*} settings apply), which loads the same Fabstir extension from the classpath;
+ * the HTTP endpoints are off unless {@code fabstir.http.enabled=true}.
+ */
+public final class FabstirTelemetry implements AutoCloseable {
+
+  private static volatile FabstirTelemetry current;
+
+  private final OpenTelemetry openTelemetry;
+  private final OpenTelemetrySdk ownedSdk;
+  private final JobTelemetry jobs;
+  private final OperationTimer operations;
+  private final NodeGauges node;
+  private final HealthRegistry health;
+  private final ErrorTracker errors;
+
+  private FabstirTelemetry(OpenTelemetry openTelemetry, OpenTelemetrySdk ownedSdk) {
+    this.openTelemetry = openTelemetry;
+    this.ownedSdk = ownedSdk;
+    this.jobs = new JobTelemetry(openTelemetry);
+    this.operations = new OperationTimer(openTelemetry, OperationTimer.thresholdFromSettings());
+    this.node = new NodeGauges(openTelemetry);
+    this.health = new HealthRegistry(openTelemetry);
+    this.errors = new ErrorTracker(openTelemetry);
+  }
+
+  /** Installs telemetry once per JVM (later calls return the same instance). */
+  public static FabstirTelemetry install() {
+    return install(Map.of());
+  }
+
+  /**
+   * Like {@link #install()}, with default settings (e.g. {@code otel.service.name}) that system properties and
+   * environment variables override.
+   */
+  public static synchronized FabstirTelemetry install(Map<String, String> defaults) {
+    if (current != null) {
+      return current;
+    }
+    if (agentPresent() || GlobalOpenTelemetry.isSet()) {
+      current = new FabstirTelemetry(GlobalOpenTelemetry.get(), null);
+      return current;
+    }
+    Map<String, String> properties = new HashMap<>();
+    properties.put("fabstir.http.enabled", "false");
+    properties.putAll(defaults);
+    OpenTelemetrySdk sdk =
+        AutoConfiguredOpenTelemetrySdk.builder()
+            .addPropertiesSupplier(() -> properties)
+            .setResultAsGlobal()
+            .build()
+            .getOpenTelemetrySdk();
+    current = new FabstirTelemetry(sdk, sdk);
+    return current;
+  }
+
+  /** Telemetry on an OpenTelemetry instance the application built itself (not made global). */
+  public static FabstirTelemetry using(OpenTelemetry openTelemetry) {
+    return new FabstirTelemetry(openTelemetry, null);
+  }
+
+  /**
+   * The installed telemetry; under the agent it is created on first use. Empty in library mode before
+   * {@link #install()}, so early callers (a Logback appender at start-up) never pin the global to a no-op.
+   */
+  public static Optional<FabstirTelemetry> ifInstalled() {
+    FabstirTelemetry t = current;
+    if (t == null && agentPresent()) {
+      return Optional.of(install());
+    }
+    return Optional.ofNullable(t);
+  }
+
+  /** True when running under an OpenTelemetry Java agent (its bootstrap classes are on the boot class path). */
+  public static boolean agentPresent() {
+    try {
+      Class.forName("io.opentelemetry.javaagent.bootstrap.AgentInitializer", false, null);
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  public JobTelemetry jobs() {
+    return jobs;
+  }
+
+  public OperationTimer operations() {
+    return operations;
+  }
+
+  public NodeGauges node() {
+    return node;
+  }
+
+  public HealthRegistry health() {
+    return health;
+  }
+
+  public ErrorTracker errors() {
+    return errors;
+  }
+
+  public OpenTelemetry openTelemetry() {
+    return openTelemetry;
+  }
+
+  /** Flushes and shuts down the SDK this instance installed (nothing under the agent). */
+  @Override
+  public void close() {
+    synchronized (FabstirTelemetry.class) {
+      if (current == this) {
+        current = null;
+      }
+    }
+    if (ownedSdk != null) {
+      ownedSdk.close();
+      GlobalOpenTelemetry.resetForTest(); // lets a later install() in the same JVM build a fresh SDK
+    }
+  }
+}

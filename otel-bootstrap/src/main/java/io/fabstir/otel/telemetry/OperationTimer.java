@@ -1,0 +1,116 @@
+package io.fabstir.otel.telemetry;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The seed's StatsD timers, the OpenTelemetry way: {@code fabstir_operation_duration_seconds{operation,outcome}},
+ * and a WARN log line for any operation slower than the threshold ({@code fabstir.operation.slow.threshold},
+ * default 1s). Keep operation names a small fixed set: they are a metric label.
+ */
+public final class OperationTimer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OperationTimer.class);
+  private static final AttributeKey<String> OPERATION = AttributeKey.stringKey("operation");
+  private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
+
+  private final DoubleHistogram duration;
+  private final Duration slowThreshold;
+
+  OperationTimer(OpenTelemetry openTelemetry, Duration slowThreshold) {
+    this.slowThreshold = slowThreshold;
+    this.duration =
+        openTelemetry
+            .getMeter("io.fabstir.otel.operations")
+            .histogramBuilder("fabstir_operation_duration_seconds")
+            .setDescription("Duration of timed operations in seconds, by operation and outcome.")
+            .setUnit("")
+            .setExplicitBucketBoundariesAdvice(
+                List.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1d, 2.5, 5d, 10d, 30d, 60d))
+            .build();
+  }
+
+  static Duration thresholdFromSettings() {
+    String v = System.getProperty("fabstir.operation.slow.threshold", System.getenv("FABSTIR_OPERATION_SLOW_THRESHOLD"));
+    if (v == null || v.isBlank()) {
+      return Duration.ofSeconds(1);
+    }
+    v = v.trim().toLowerCase(java.util.Locale.ROOT);
+    if (v.endsWith("ms")) {
+      return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+    }
+    if (v.endsWith("s")) {
+      return Duration.ofMillis((long) (Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+    }
+    return Duration.ofMillis(Long.parseLong(v));
+  }
+
+  /** Times {@code work}; outcome {@code failure} when it throws. */
+  public <T> T call(String operation, Callable<T> work) throws Exception {
+    Timing t = start(operation);
+    try {
+      T result = work.call();
+      t.success();
+      return result;
+    } catch (Exception | Error e) {
+      t.failure();
+      throw e;
+    }
+  }
+
+  public void run(String operation, Runnable work) {
+    Timing t = start(operation);
+    try {
+      work.run();
+      t.success();
+    } catch (RuntimeException | Error e) {
+      t.failure();
+      throw e;
+    }
+  }
+
+  public Timing start(String operation) {
+    return new Timing(operation, System.nanoTime());
+  }
+
+  /** Records an operation timed elsewhere. */
+  public void record(String operation, Duration elapsed, String outcome) {
+    double seconds = elapsed.toNanos() / 1e9;
+    duration.record(seconds, Attributes.of(OPERATION, operation, OUTCOME, outcome));
+    if (elapsed.compareTo(slowThreshold) > 0) {
+      LOG.warn(
+          "Slow operation {} took {} ms (threshold {} ms, outcome {})",
+          operation, elapsed.toMillis(), slowThreshold.toMillis(), outcome);
+    }
+  }
+
+  /** A running timing; stop it once. */
+  public final class Timing {
+    private final String operation;
+    private final long startNanos;
+
+    private Timing(String operation, long startNanos) {
+      this.operation = operation;
+      this.startNanos = startNanos;
+    }
+
+    public void success() {
+      stop("success");
+    }
+
+    public void failure() {
+      stop("failure");
+    }
+
+    public void stop(String outcome) {
+      record(operation, Duration.ofNanos(System.nanoTime() - startNanos), outcome);
+    }
+  }
+}
