@@ -225,6 +225,9 @@ final class LokiPusher {
         if (body.length() > 200) {
             body = body.substring(0, 200) + "…";
         }
+        if (resp.status() < 0 && body.endsWith(": null")) {
+            body = body.substring(0, body.length() - 6);
+        }
         return resp.status() < 0 ? body : "HTTP " + resp.status() + (body.isEmpty() ? "" : ": " + body);
     }
 }
