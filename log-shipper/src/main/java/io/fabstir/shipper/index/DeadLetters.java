@@ -1,0 +1,139 @@
+package io.fabstir.shipper.index;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
+import io.fabstir.shipper.sink.elasticsearch.IndexNames;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Sends a record that cannot be indexed to both dead-letter stores: the Kafka topic (raw value, reason in headers)
+ * and the daily DLQ index (raw value as an unindexed string, reason, error type, source position). The record's
+ * ticket settles only when both have acknowledged; if either refuses it for good, the partition stops.
+ */
+final class DeadLetters {
+    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+    static final String REASON = "fabstir.dlq.reason";
+    static final String ERROR_TYPE = "fabstir.dlq.error_type";
+    static final String SOURCE = "fabstir.dlq.source";
+    /** Payloads above this are cut in the DLQ index (the Kafka DLQ topic keeps them whole). */
+    static final int MAX_PAYLOAD_CHARS = 32_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Producer<byte[], byte[]> producer;
+    private final String topic;
+    private final ElasticsearchSink sink;
+    private final IndexNames names;
+    private final IndexerMetrics metrics;
+    private final Clock clock;
+
+    DeadLetters(Producer<byte[], byte[]> producer, String topic, ElasticsearchSink sink, IndexNames names,
+                IndexerMetrics metrics, Clock clock) {
+        this.producer = producer;
+        this.topic = topic;
+        this.sink = sink;
+        this.names = names;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    void send(ConsumerRecord<byte[], byte[]> record, PartitionProgress.Ticket ticket, String eventId,
+              String errorType, String reason) {
+        String source = record.topic() + "/" + record.partition() + "/" + record.offset();
+        log.warn("dead-lettering {} ({}): {}", source, errorType, reason);
+        AtomicInteger parts = new AtomicInteger(2);
+        Runnable partDone = () -> {
+            if (parts.decrementAndGet() == 0) {
+                metrics.dlq();
+                ticket.settle();
+            }
+        };
+        RecordHeaders headers = new RecordHeaders();
+        record.headers().forEach(headers::add);
+        headers.add(REASON, bytes(reason));
+        headers.add(ERROR_TYPE, bytes(errorType));
+        headers.add(SOURCE, bytes(source));
+        try {
+            producer.send(new ProducerRecord<>(topic, null, record.key(), record.value(), headers), (md, e) -> {
+                if (e == null) {
+                    partDone.run();
+                } else {
+                    fatal(ticket, source, "DLQ topic " + topic + " refused it: " + e);
+                }
+            });
+        } catch (RuntimeException e) {
+            fatal(ticket, source, "DLQ topic " + topic + " refused it: " + e);
+        }
+
+        String dlqId = "dlq-" + record.topic() + "-" + record.partition() + "-" + record.offset();
+        sink.submit(names.name(clock.instant()), dlqId, document(record, eventId, errorType, reason, source),
+                new ElasticsearchSink.Outcome() {
+                    @Override
+                    public void stored(boolean alreadyThere) {
+                        partDone.run();
+                    }
+
+                    @Override
+                    public void rejected(String type, String why) {
+                        fatal(ticket, source, "DLQ index refused it: " + type + " " + why);
+                    }
+
+                    @Override
+                    public boolean abandoned() {
+                        return ticket.abandoned();
+                    }
+                });
+    }
+
+    private byte[] document(ConsumerRecord<byte[], byte[]> record, String eventId, String errorType, String reason,
+                            String source) {
+        ObjectNode doc = JSON.createObjectNode();
+        String now = clock.instant().toString();
+        doc.put("@timestamp", now);
+        doc.put("event.ingested", now);
+        if (eventId != null) {
+            doc.put("event.id", eventId);
+        }
+        if (record.key() != null) {
+            doc.put("fabstir.node_id", new String(record.key(), StandardCharsets.UTF_8));
+        }
+        doc.put("fabstir.dlq.reason", reason);
+        doc.put("fabstir.dlq.error_type", errorType);
+        String payload = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8);
+        if (payload.length() > MAX_PAYLOAD_CHARS) {
+            doc.put("fabstir.dlq.payload", payload.substring(0, MAX_PAYLOAD_CHARS));
+            doc.put("fabstir.dlq.payload_truncated", true);
+        } else {
+            doc.put("fabstir.dlq.payload", payload);
+        }
+        doc.put("fabstir.dlq.source.topic", record.topic());
+        doc.put("fabstir.dlq.source.partition", record.partition());
+        doc.put("fabstir.dlq.source.offset", record.offset());
+        try {
+            return JSON.writeValueAsBytes(doc);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void fatal(PartitionProgress.Ticket ticket, String source, String why) {
+        log.error("STOPPING partition {}: record {} could not be stored in the dead-letter queue: {}",
+                ticket.progress.partition, source, why);
+        ticket.fail(why);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

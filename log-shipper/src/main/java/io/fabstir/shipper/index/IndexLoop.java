@@ -1,0 +1,455 @@
+package io.fabstir.shipper.index;
+
+import io.fabstir.shipper.normalize.Normalized;
+import io.fabstir.shipper.normalize.RecordNormalizer;
+import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
+import io.fabstir.shipper.sink.elasticsearch.IndexNames;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Kafka → Elasticsearch: one member of the indexer consumer group. Run several (in one JVM or many) with the same
+ * group id to scale out.
+ *
+ * <p>Offsets are committed per partition only up to the lowest offset not yet stored in Elasticsearch or the DLQ,
+ * so a crash re-delivers and never skips; the document {@code _id} ({@code event.id}) turns the re-delivery into a
+ * no-op. On rebalance the revoked partitions' settled prefix is committed and their in-flight records forgotten.
+ * While the sink is slow or down, partitions are paused once {@code maxInFlight} records are unsettled, which bounds
+ * memory; polling continues so the member stays in the group.
+ */
+public final class IndexLoop implements Runnable, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(IndexLoop.class);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> producer;
+    private final String topic;
+    private final ElasticsearchSink sink;
+    private final IndexNames names;
+    private final RecordNormalizer normalizer;
+    private final DeadLetters deadLetters;
+    private final IndexerMetrics metrics;
+    private final int maxInFlight;
+    private final Duration commitInterval;
+    private final Duration drainTimeout;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<TopicPartition, PartitionProgress> partitions = new ConcurrentHashMap<>();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private boolean paused;
+    private long nextStoppedLog = System.nanoTime();
+
+    private IndexLoop(Builder b) {
+        Objects.requireNonNull(b.sink, "sink");
+        Objects.requireNonNull(b.bootstrapServers, "bootstrapServers");
+        this.topic = b.topic;
+        this.names = IndexNames.of(b.indexPattern);
+        this.normalizer = b.normalizer;
+        this.maxInFlight = b.maxInFlight;
+        this.commitInterval = b.commitInterval;
+        this.drainTimeout = b.drainTimeout;
+        this.metrics = new IndexerMetrics(b.registry);
+        this.sink = b.sink.onRetry(metrics::retry).onBatch(metrics::batch).build();
+
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, b.groupId);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, b.clientId);
+        b.kafkaProperties.forEach((k, v) -> {
+            if (!k.startsWith("producer.")) {
+                c.put(k.startsWith("consumer.") ? k.substring("consumer.".length()) : k, v);
+            }
+        });
+        // Offsets are ours to commit; a pass-through property must not turn auto-commit back on.
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, b.clientId + "-dlq");
+        b.kafkaProperties.forEach((k, v) -> {
+            if (!k.startsWith("consumer.")) {
+                String key = k.startsWith("producer.") ? k.substring("producer.".length()) : k;
+                if (ProducerConfig.configNames().contains(key)) {
+                    p.put(key, v);
+                }
+            }
+        });
+        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        this.deadLetters = new DeadLetters(producer, b.dlqTopic, sink, IndexNames.of(b.dlqPattern), metrics,
+                Clock.systemUTC());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Polls, indexes and commits until {@link #close()} is called. */
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.of(topic), new Rebalance());
+            long nextCommit = System.nanoTime() + commitInterval.toNanos();
+            long nextLag = 0;
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(200));
+                } catch (WakeupException e) {
+                    break;
+                }
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    handle(record);
+                }
+                long now = System.nanoTime();
+                if (now - nextCommit >= 0) {
+                    commit(false);
+                    nextCommit = now + commitInterval.toNanos();
+                }
+                flowControl();
+                if (now - nextLag >= 0) {
+                    reportLag();
+                    nextLag = now + TimeUnit.SECONDS.toNanos(5);
+                }
+            }
+            drain();
+        } catch (WakeupException e) {
+            drain();
+        } finally {
+            try {
+                consumer.close(Duration.ofSeconds(10));
+            } finally {
+                sink.close();
+                producer.close(Duration.ofSeconds(10));
+                finished.countDown();
+            }
+        }
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        PartitionProgress progress = partitions.get(tp);
+        if (progress == null || progress.failure != null) {
+            return; // stopped partition: nothing past the failed record may be committed, so do not read on
+        }
+        PartitionProgress.Ticket ticket = progress.register(record.offset());
+        Normalized n = normalizer.normalize(record.value(), record.topic(), record.partition(), record.offset());
+        if (n instanceof Normalized.Document doc) {
+            sink.submit(names.name(doc.timestamp()), doc.id(), doc.source(), new ElasticsearchSink.Outcome() {
+                @Override
+                public void stored(boolean alreadyThere) {
+                    metrics.indexed();
+                    ticket.settle();
+                }
+
+                @Override
+                public void rejected(String errorType, String reason) {
+                    deadLetters.send(record, ticket, doc.id(), errorType, reason);
+                }
+
+                @Override
+                public boolean abandoned() {
+                    return ticket.abandoned();
+                }
+            });
+        } else if (n instanceof Normalized.Rejected r) {
+            deadLetters.send(record, ticket, null, r.errorType(), r.reason());
+        }
+    }
+
+    private void flowControl() {
+        List<TopicPartition> stopped = new ArrayList<>();
+        for (PartitionProgress p : partitions.values()) {
+            if (p.failure != null) {
+                stopped.add(p.partition);
+            }
+        }
+        if (!stopped.isEmpty()) {
+            consumer.pause(stopped);
+            long now = System.nanoTime();
+            if (now - nextStoppedLog >= 0) {
+                nextStoppedLog = now + TimeUnit.SECONDS.toNanos(30);
+                log.error("partitions STOPPED at their last committed offset (fix the cause and restart): {}",
+                        stoppedPartitions());
+            }
+        }
+        int n = inFlight.get();
+        if (!paused && n >= maxInFlight) {
+            consumer.pause(consumer.assignment());
+            paused = true;
+            log.info("{} records unsettled: pausing consumption until the sink catches up", n);
+        } else if (paused && n <= maxInFlight / 2) {
+            List<TopicPartition> resume = new ArrayList<>(consumer.assignment());
+            resume.removeAll(stopped);
+            consumer.resume(resume);
+            paused = false;
+            log.info("resuming consumption ({} records unsettled)", n);
+        }
+    }
+
+    private void commit(boolean sync) {
+        commit(new ArrayList<>(partitions.values()), sync);
+    }
+
+    private void commit(Collection<PartitionProgress> progress, boolean sync) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (PartitionProgress p : progress) {
+            long offset = p.committable();
+            if (offset > p.committed) {
+                offsets.put(p.partition, new OffsetAndMetadata(offset));
+                p.committed = offset;
+            }
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        if (sync) {
+            consumer.commitSync(offsets, Duration.ofSeconds(30));
+        } else {
+            consumer.commitAsync(offsets, (o, e) -> {
+                if (e != null) {
+                    log.warn("offset commit failed (the next one covers it): {}", e.toString());
+                }
+            });
+        }
+    }
+
+    private void reportLag() {
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isPresent()) {
+                metrics.lag(tp.partition(), lag.getAsLong());
+            }
+        }
+    }
+
+    /** On a clean stop: flush, wait a while for the sink to settle what was polled, commit what settled. */
+    private void drain() {
+        sink.flush();
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        try {
+            commit(true);
+        } catch (RuntimeException e) {
+            log.warn("final offset commit failed; the records will be re-delivered: {}", e.toString());
+        }
+        partitions.values().forEach(PartitionProgress::abandon);
+    }
+
+    /** Records polled but not yet in Elasticsearch or the DLQ. */
+    public int unsettled() {
+        return inFlight.get();
+    }
+
+    /** Partitions stopped because a record could not be stored even in the DLQ, with why. */
+    public Map<TopicPartition, String> stoppedPartitions() {
+        Map<TopicPartition, String> out = new HashMap<>();
+        partitions.values().forEach(p -> {
+            if (p.failure != null) {
+                out.put(p.partition, p.failure);
+            }
+        });
+        return out;
+    }
+
+    /** Stops polling, drains, commits and closes the Kafka clients; waits for {@link #run()} to end. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            finished.await(drainTimeout.toMillis() + 30_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            List<PartitionProgress> gone = new ArrayList<>();
+            for (TopicPartition tp : revoked) {
+                PartitionProgress p = partitions.remove(tp);
+                if (p != null) {
+                    gone.add(p);
+                }
+            }
+            try {
+                commit(gone, true);
+            } catch (RuntimeException e) {
+                log.warn("commit on revoke failed; the next owner re-reads from the last commit: {}", e.toString());
+            }
+            gone.forEach(PartitionProgress::abandon);
+            log.info("partitions revoked: {}", revoked);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+            for (TopicPartition tp : lost) {
+                PartitionProgress p = partitions.remove(tp);
+                if (p != null) {
+                    p.abandon();
+                }
+            }
+            log.warn("partitions lost (not committed): {}", lost);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            for (TopicPartition tp : assigned) {
+                partitions.put(tp, new PartitionProgress(tp, inFlight));
+            }
+            if (paused) {
+                consumer.pause(assigned);
+            }
+            log.info("partitions assigned: {}", assigned);
+        }
+    }
+
+    public static final class Builder {
+        private String bootstrapServers;
+        private String groupId = "fabstir-indexer-elasticsearch";
+        private String clientId = "fabstir-indexer";
+        private String topic = "fabstir.logs";
+        private String dlqTopic = "fabstir.logs.dlq";
+        private String indexPattern = IndexNames.DEFAULT_PATTERN;
+        private String dlqPattern = IndexNames.DEFAULT_DLQ_PATTERN;
+        private final Map<String, String> kafkaProperties = new HashMap<>();
+        private ElasticsearchSink.Builder sink;
+        private RecordNormalizer normalizer = RecordNormalizer.defaults();
+        private PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
+        private int maxInFlight = 20_000;
+        private Duration commitInterval = Duration.ofSeconds(1);
+        private Duration drainTimeout = Duration.ofSeconds(20);
+
+        private Builder() {
+        }
+
+        public Builder bootstrapServers(String bootstrapServers) {
+            this.bootstrapServers = bootstrapServers;
+            return this;
+        }
+
+        public Builder groupId(String groupId) {
+            this.groupId = groupId;
+            return this;
+        }
+
+        public Builder clientId(String clientId) {
+            this.clientId = clientId;
+            return this;
+        }
+
+        public Builder topic(String topic) {
+            this.topic = topic;
+            return this;
+        }
+
+        public Builder dlqTopic(String dlqTopic) {
+            this.dlqTopic = dlqTopic;
+            return this;
+        }
+
+        /** Daily index pattern, e.g. {@code fabstir-logs-{yyyy.MM.dd}}. */
+        public Builder indexPattern(String indexPattern) {
+            IndexNames.of(indexPattern);
+            this.indexPattern = indexPattern;
+            return this;
+        }
+
+        public Builder dlqPattern(String dlqPattern) {
+            IndexNames.of(dlqPattern);
+            this.dlqPattern = dlqPattern;
+            return this;
+        }
+
+        /**
+         * Kafka client properties passed through as given; a {@code consumer.} or {@code producer.} prefix limits
+         * one to that client.
+         */
+        public Builder kafkaProperties(Map<String, String> properties) {
+            this.kafkaProperties.putAll(properties);
+            return this;
+        }
+
+        /** The sink's settings; the loop builds and owns the sink (and wires its metrics). */
+        public Builder sink(ElasticsearchSink.Builder sink) {
+            this.sink = sink;
+            return this;
+        }
+
+        public Builder normalizer(RecordNormalizer normalizer) {
+            this.normalizer = normalizer;
+            return this;
+        }
+
+        public Builder registry(PrometheusRegistry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        /** Unsettled records at which consumption pauses (default 20 000). */
+        public Builder maxInFlight(int maxInFlight) {
+            this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        public Builder commitInterval(Duration commitInterval) {
+            this.commitInterval = commitInterval;
+            return this;
+        }
+
+        /** How long a clean stop waits for in-flight records before committing (default 20 s). */
+        public Builder drainTimeout(Duration drainTimeout) {
+            this.drainTimeout = drainTimeout;
+            return this;
+        }
+
+        public IndexLoop build() {
+            return new IndexLoop(this);
+        }
+    }
+}

@@ -1,0 +1,417 @@
+package io.fabstir.shipper.normalize;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Makes a Kafka value safe to index. Thread-safe.
+ *
+ * <p>Repairs, each recorded in {@code fabstir.normalized}:
+ * <ul>
+ *   <li>{@code renamed:<key>}: a top-level name starting with {@code _} ({@code _id}, {@code _index}, …) would be
+ *       refused as a metadata field; it moves to {@code fabstir.field.<key>}.</li>
+ *   <li>{@code key_fixed}: leading, trailing or doubled dots are removed; a blank or dots-only name moves to
+ *       {@code fabstir.field.blank}.</li>
+ *   <li>{@code depth_limit} / {@code field_limit}: subtrees deeper than {@code maxDepth}, and leaves past
+ *       {@code maxFields}, move into {@code fabstir.overflow}, which the template stores without mapping.</li>
+ *   <li>{@code timestamp:<why>}: a missing, unparsable or out-of-window {@code @timestamp} becomes the ingest time;
+ *       the original goes to {@code fabstir.original_timestamp}.</li>
+ *   <li>{@code event_id_derived}: no {@code event.id}; one is derived from topic/partition/offset, stable across
+ *       redelivery.</li>
+ * </ul>
+ */
+public final class RecordNormalizer {
+    static final String MARKERS = "fabstir.normalized";
+    static final String OVERFLOW = "fabstir.overflow";
+    static final String FIELD_PREFIX = "fabstir.field.";
+    static final String ORIGINAL_TIMESTAMP = "fabstir.original_timestamp";
+    private static final int MAX_ID_BYTES = 512;
+
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    /** Last duplicate wins; used only after {@link #STRICT} found duplicates, which Elasticsearch would refuse. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private final int maxDepth;
+    private final int maxFields;
+    private final Duration maxPast;
+    private final Duration maxFuture;
+    private final Clock clock;
+
+    private RecordNormalizer(Builder b) {
+        this.maxDepth = b.maxDepth;
+        this.maxFields = b.maxFields;
+        this.maxPast = b.maxPast;
+        this.maxFuture = b.maxFuture;
+        this.clock = b.clock;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static RecordNormalizer defaults() {
+        return builder().build();
+    }
+
+    /** Normalises one Kafka value; the position is used only to derive a missing {@code event.id}. */
+    public Normalized normalize(byte[] value, String topic, int partition, long offset) {
+        if (value == null || value.length == 0) {
+            return new Normalized.Rejected("empty_value", "Kafka record has no value");
+        }
+        JsonNode tree;
+        boolean duplicates = false;
+        try {
+            tree = STRICT.readTree(value);
+        } catch (IOException strict) {
+            try {
+                tree = JSON.readTree(value);
+                duplicates = true;
+            } catch (IOException e) {
+                return new Normalized.Rejected("not_json", "value is not valid JSON: " + firstLine(e.getMessage()));
+            }
+        }
+        if (tree == null || !tree.isObject()) {
+            return new Normalized.Rejected("not_json_object",
+                    "value is JSON but not an object (" + (tree == null ? "empty" : tree.getNodeType()) + ")");
+        }
+        Walk walk = new Walk();
+        if (duplicates) {
+            walk.mark("duplicate_key");
+        }
+        ObjectNode doc = JsonNodeFactory.instance.objectNode();
+        walk.copyObject((ObjectNode) tree, doc, "", 0, true);
+        Instant timestamp = timestamp(doc, walk.repairs);
+        String id = id(doc, topic, partition, offset, walk.repairs);
+        if (walk.overflow != null) {
+            doc.set(OVERFLOW, walk.overflow);
+        }
+        byte[] source;
+        if (walk.repairs.isEmpty()) {
+            source = value; // unchanged: skip re-serialising on the common path
+        } else {
+            ArrayNode markers = doc.putArray(MARKERS);
+            walk.repairs.forEach(markers::add);
+            try {
+                source = JSON.writeValueAsBytes(doc);
+            } catch (IOException e) {
+                return new Normalized.Rejected("serialization", e.getMessage());
+            }
+        }
+        return new Normalized.Document(id, timestamp, source, List.copyOf(walk.repairs));
+    }
+
+    private Instant timestamp(ObjectNode doc, List<String> repairs) {
+        JsonNode raw = doc.get("@timestamp");
+        Instant now = clock.instant();
+        String problem;
+        Instant parsed = null;
+        if (raw == null || raw.isNull()) {
+            problem = "missing";
+        } else {
+            parsed = parseInstant(raw);
+            if (parsed == null) {
+                problem = "unparsable";
+            } else if (parsed.isBefore(now.minus(maxPast)) || parsed.isAfter(now.plus(maxFuture))) {
+                problem = "out_of_range";
+            } else {
+                return parsed; // Elasticsearch's default date format reads the same forms (ISO, epoch millis)
+            }
+        }
+        if (raw != null && !raw.isNull()) {
+            doc.put(ORIGINAL_TIMESTAMP, raw.isTextual() ? raw.asText() : raw.toString());
+        }
+        doc.put("@timestamp", now.toString());
+        repairs.add("timestamp:" + problem);
+        return now;
+    }
+
+    static Instant parseInstant(JsonNode raw) {
+        try {
+            if (raw.isIntegralNumber()) {
+                return Instant.ofEpochMilli(raw.asLong());
+            }
+            if (!raw.isTextual()) {
+                return null;
+            }
+            String s = raw.asText().trim();
+            if (s.isEmpty()) {
+                return null;
+            }
+            if (s.chars().allMatch(Character::isDigit) && s.length() <= 15) {
+                return Instant.ofEpochMilli(Long.parseLong(s));
+            }
+            try {
+                return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            } catch (DateTimeException e) {
+                // Elasticsearch reads a zone-less date-time as UTC; do the same.
+                return LocalDateTime.parse(s, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC);
+            }
+        } catch (DateTimeException | NumberFormatException | ArithmeticException e) {
+            return null;
+        }
+    }
+
+    private static String id(ObjectNode doc, String topic, int partition, long offset, List<String> repairs) {
+        JsonNode flat = doc.get("event.id");
+        JsonNode nested = doc.path("event").path("id");
+        JsonNode raw = flat != null ? flat : nested;
+        String id = raw != null && raw.isValueNode() && !raw.isNull() ? raw.asText().trim() : "";
+        if (id.isEmpty()) {
+            id = "kafka-" + topic + "-" + partition + "-" + offset;
+            if (doc.path("event").isObject()) {
+                ((ObjectNode) doc.get("event")).put("id", id);
+            } else {
+                doc.put("event.id", id);
+            }
+            repairs.add("event_id_derived");
+        } else if (id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
+            id = "sha256-" + sha256(id); // Elasticsearch caps _id at 512 bytes
+            repairs.add("event_id_hashed");
+        }
+        return id;
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** State of one document's walk. */
+    private final class Walk {
+        final List<String> repairs = new ArrayList<>();
+        ObjectNode overflow;
+        int fields;
+        int blanks;
+
+        void copyObject(ObjectNode from, ObjectNode to, String path, int depth, boolean root) {
+            Iterator<Map.Entry<String, JsonNode>> it = from.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String key = e.getKey();
+                JsonNode value = e.getValue();
+                String fixed = fixKey(key);
+                if (fixed == null) {
+                    fixed = FIELD_PREFIX + "blank" + (blanks++ == 0 ? "" : "_" + blanks);
+                    mark("key_fixed");
+                    if (!root) {
+                        overflow(path.isEmpty() ? fixed : path + "." + fixed, value);
+                        continue;
+                    }
+                } else if (!fixed.equals(key)) {
+                    mark("key_fixed");
+                }
+                if (root && fixed.startsWith("_")) {
+                    mark("renamed:" + fixed);
+                    fixed = FIELD_PREFIX + fixed;
+                } else if (!root && fixed.startsWith("_") && isMetadataName(fixed)) {
+                    mark("renamed:" + fixed);
+                    fixed = "field" + fixed;
+                }
+                if (to.has(fixed)) { // two source names collapsed into one: keep both
+                    overflow(path.isEmpty() ? key : path + "." + key, value);
+                    mark("key_collision");
+                    continue;
+                }
+                String childPath = path.isEmpty() ? fixed : path + "." + fixed;
+                int childDepth = depth + segments(fixed);
+                JsonNode copied = copyValue(value, childPath, childDepth);
+                if (copied != null) {
+                    to.set(fixed, copied);
+                }
+            }
+        }
+
+        /** Returns the value to store, or null when it went to the overflow. */
+        JsonNode copyValue(JsonNode value, String path, int depth) {
+            if (value.isObject()) {
+                if (depth >= maxDepth && value.size() > 0) {
+                    overflow(path, value);
+                    mark("depth_limit");
+                    return null;
+                }
+                ObjectNode child = JsonNodeFactory.instance.objectNode();
+                copyObject((ObjectNode) value, child, path, depth, false);
+                return child;
+            }
+            if (value.isArray()) {
+                ArrayNode out = JsonNodeFactory.instance.arrayNode();
+                for (JsonNode element : value) {
+                    if (element.isContainerNode() && depth >= maxDepth) {
+                        overflow(path, value);
+                        mark("depth_limit");
+                        return null;
+                    }
+                    if (element.isObject()) {
+                        ObjectNode child = JsonNodeFactory.instance.objectNode();
+                        copyObject((ObjectNode) element, child, path, depth, false);
+                        out.add(child);
+                    } else if (element.isArray()) {
+                        // Elasticsearch flattens nested arrays; each level still counts towards depth.
+                        JsonNode inner = copyValue(element, path, depth + 1);
+                        if (inner == null) {
+                            return null;
+                        }
+                        out.add(inner);
+                    } else {
+                        out.add(element);
+                    }
+                }
+                if (++fields > maxFields) {
+                    overflow(path, value);
+                    mark("field_limit");
+                    return null;
+                }
+                return out;
+            }
+            if (++fields > maxFields) {
+                overflow(path, value);
+                mark("field_limit");
+                return null;
+            }
+            return value;
+        }
+
+        void overflow(String path, JsonNode value) {
+            if (overflow == null) {
+                overflow = JsonNodeFactory.instance.objectNode();
+            }
+            overflow.set(path, value);
+        }
+
+        void mark(String repair) {
+            if (!repairs.contains(repair)) {
+                repairs.add(repair);
+            }
+        }
+    }
+
+    /** Cleans a field name; null when nothing usable is left (blank or dots only). */
+    static String fixKey(String key) {
+        if (key.isBlank()) {
+            return null;
+        }
+        if (key.indexOf('.') < 0) {
+            return key;
+        }
+        StringBuilder sb = new StringBuilder(key.length());
+        for (String part : key.split("\\.")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            if (sb.length() > 0) {
+                sb.append('.');
+            }
+            sb.append(part);
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
+    private static int segments(String key) {
+        int n = 1;
+        for (int i = 0; i < key.length(); i++) {
+            if (key.charAt(i) == '.') {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static boolean isMetadataName(String name) {
+        return switch (name) {
+            case "_id", "_index", "_source", "_routing", "_type", "_version", "_seq_no", "_primary_term",
+                 "_field_names", "_ignored", "_meta", "_doc", "_tier", "_data_stream_timestamp", "_nested_path",
+                 "_feature", "_ignored_source", "_tsid", "_size" -> true;
+            default -> false;
+        };
+    }
+
+    public static final class Builder {
+        private int maxDepth = 16;
+        private int maxFields = 1000;
+        private Duration maxPast = Duration.ofDays(365);
+        private Duration maxFuture = Duration.ofDays(1);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** Deepest object path kept in place (default 16; the template refuses past 20). */
+        public Builder maxDepth(int maxDepth) {
+            if (maxDepth < 2) {
+                throw new IllegalArgumentException("maxDepth must be >= 2");
+            }
+            this.maxDepth = maxDepth;
+            return this;
+        }
+
+        /** Leaf fields kept in place per record (default 1000; the template allows 2000 per index). */
+        public Builder maxFields(int maxFields) {
+            if (maxFields < 10) {
+                throw new IllegalArgumentException("maxFields must be >= 10");
+            }
+            this.maxFields = maxFields;
+            return this;
+        }
+
+        /** Oldest accepted {@code @timestamp} relative to now (default 365 days). */
+        public Builder maxPast(Duration maxPast) {
+            this.maxPast = maxPast;
+            return this;
+        }
+
+        /** Furthest-future accepted {@code @timestamp} (default 1 day, for skewed clocks). */
+        public Builder maxFuture(Duration maxFuture) {
+            this.maxFuture = maxFuture;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public RecordNormalizer build() {
+            return new RecordNormalizer(this);
+        }
+    }
+}
