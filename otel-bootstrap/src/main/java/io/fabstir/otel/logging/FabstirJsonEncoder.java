@@ -1,0 +1,627 @@
+package io.fabstir.otel.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.StackTraceElementProxy;
+import ch.qos.logback.core.encoder.EncoderBase;
+import io.fabstir.enrichers.redact.Redactor;
+import org.slf4j.Marker;
+import org.slf4j.event.KeyValuePair;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Logback encoder that writes each event as one JSON object per line in the Fabstir record contract: ECS names
+ * written flat ({@code "log.level"}, {@code "event.dataset"}), {@code fabstir.*} for the rest, a UUIDv7
+ * {@code event.id} made here, {@code trace.id}/{@code span.id} of the current span, MDC entries, structured
+ * arguments ({@link LogField#kv}, SLF4J 2 {@code addKeyValue}), markers as {@code tags}, exceptions as
+ * {@code error.type}/{@code error.message}/{@code error.stack_trace}. Secrets are masked with
+ * {@link Redactor#defaults()} unless {@code redaction} is off.
+ *
+ * <p>Field precedence when names collide: the encoder's own fields, then key/value arguments, then MDC, then
+ * static fields; a name is written once (Elasticsearch rejects duplicate keys).
+ *
+ * <pre>{@code
+ * <encoder class="io.fabstir.otel.logging.FabstirJsonEncoder">
+ *   <serviceName>fabstir-node</serviceName>
+ *   <serviceVersion>1.4.2</serviceVersion>
+ *   <staticField>deployment.environment=prod</staticField>
+ *   <excludeMdcKeyNames>internal_key</excludeMdcKeyNames>
+ *   <maxFieldLength>16384</maxFieldLength>
+ *   <redaction>true</redaction>
+ * </encoder>
+ * }</pre>
+ */
+public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
+
+    private static final boolean OTEL_API = CurrentSpan.apiPresent();
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** Names only the encoder writes; a user field with one of these names is dropped. */
+    private static final Set<String> RESERVED = Set.of(
+            "@timestamp", "log.level", "message", "log.logger", "process.thread.name", "service.name",
+            "service.version", "event.id", "trace.id", "span.id", "error.type", "error.message",
+            "error.stack_trace", "tags");
+    private static final int MAX_DEPTH = 8;
+
+    private static final byte[] TIMESTAMP = bytes("{\"@timestamp\":\"");
+    private static final byte[] LEVEL = bytes("\",\"log.level\":\"");
+    private static final byte[] MESSAGE = bytes("\",\"message\":");
+    private static final byte[] LOGGER = bytes(",\"log.logger\":");
+    private static final byte[] THREAD = bytes(",\"process.thread.name\":");
+    private static final byte[] EVENT_ID = bytes(",\"event.id\":\"");
+    private static final byte[] TRACE_ID = bytes(",\"trace.id\":");
+    private static final byte[] SPAN_ID = bytes(",\"span.id\":");
+    private static final byte[] DATASET = bytes(",\"event.dataset\":");
+    private static final byte[] TAGS = bytes(",\"tags\":[");
+    private static final byte[] ERROR_TYPE = bytes(",\"error.type\":");
+    private static final byte[] ERROR_MESSAGE = bytes(",\"error.message\":");
+    private static final byte[] ERROR_STACK = bytes(",\"error.stack_trace\":\"");
+    private static final byte[] NULL = bytes("null");
+    private static final byte[] TRUE = bytes("true");
+    private static final byte[] FALSE = bytes("false");
+    private static final byte[] MASK = bytes('"' + Redactor.MASK + '"');
+    private static final byte[] TRACE = bytes("TRACE");
+    private static final byte[] DEBUG = bytes("DEBUG");
+    private static final byte[] INFO = bytes("INFO");
+    private static final byte[] WARN = bytes("WARN");
+    private static final byte[] ERROR = bytes("ERROR");
+
+    // configuration (XML setters)
+    private String serviceName;
+    private String serviceVersion;
+    private String dataset = "fabstir.app";
+    private final List<String> staticFieldSpecs = new ArrayList<>();
+    private final Set<String> includeMdc = new HashSet<>();
+    private final Set<String> excludeMdc = new HashSet<>();
+    private String traceIdMdcKey = "trace_id";
+    private String spanIdMdcKey = "span_id";
+    private String traceFlagsMdcKey = "trace_flags";
+    private int maxFieldLength = 16 * 1024;
+    private int maxStackTraceLength = 64 * 1024;
+    private boolean redaction = true;
+    private boolean includeTraceContext = true;
+
+    // derived at start()
+    private Redactor redactor = Redactor.defaults();
+    private byte[] serviceBytes;
+    private byte[] datasetBytes;
+    private String[] staticNames = new String[0];
+    private byte[][] staticBytes = new byte[0][];
+
+    @Override
+    public void start() {
+        redactor = redaction ? Redactor.defaults() : Redactor.disabled();
+        String name = firstNonBlank(serviceName, System.getProperty("otel.service.name"),
+                System.getenv("OTEL_SERVICE_NAME"), resourceAttribute("service.name"), "unknown_service:java");
+        String version = firstNonBlank(serviceVersion, resourceAttribute("service.version"));
+        JsonBuffer b = new JsonBuffer();
+        b.raw(bytes(",\"service.name\":"));
+        b.quoted(name, -1);
+        if (version != null) {
+            b.raw(bytes(",\"service.version\":"));
+            b.quoted(version, -1);
+        }
+        serviceBytes = b.toByteArray();
+        b = new JsonBuffer();
+        b.quoted(dataset, -1);
+        datasetBytes = b.toByteArray();
+        List<String> names = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
+        for (String spec : staticFieldSpecs) {
+            int eq = spec.indexOf('=');
+            if (eq <= 0) {
+                addError("staticField must be name=value: " + spec);
+                continue;
+            }
+            String key = spec.substring(0, eq).trim();
+            String value = spec.substring(eq + 1).trim();
+            if (RESERVED.contains(key) || names.contains(key)) {
+                addWarn("staticField " + key + " ignored: the name is already written");
+                continue;
+            }
+            b = new JsonBuffer();
+            b.raw((byte) ',');
+            b.quoted(key, -1);
+            b.raw((byte) ':');
+            b.quoted(value, -1);
+            names.add(key);
+            values.add(b.toByteArray());
+        }
+        staticNames = names.toArray(String[]::new);
+        staticBytes = values.toArray(byte[][]::new);
+        super.start();
+    }
+
+    @Override
+    public byte[] headerBytes() {
+        return null;
+    }
+
+    @Override
+    public byte[] footerBytes() {
+        return null;
+    }
+
+    @Override
+    public byte[] encode(ILoggingEvent event) {
+        Scratch s = SCRATCH.get();
+        if (s.busy) {
+            s = new Scratch(); // re-entered (a toString() that logs): never share the buffer being written
+        }
+        s.busy = true;
+        try {
+            JsonBuffer out = s.out;
+            out.reset();
+            s.seen = 0;
+            write(event, s, out);
+            return out.toByteArray();
+        } finally {
+            s.busy = false;
+        }
+    }
+
+    private void write(ILoggingEvent event, Scratch s, JsonBuffer out) {
+        long millis = event.getTimeStamp();
+        out.raw(TIMESTAMP);
+        s.timestamp(out, millis, event.getNanoseconds());
+        out.raw(LEVEL);
+        out.raw(level(event.getLevel()));
+        out.raw(MESSAGE);
+        text(out, event.getFormattedMessage(), maxFieldLength);
+        out.raw(LOGGER);
+        out.quoted(event.getLoggerName(), -1);
+        out.raw(THREAD);
+        String thread = event.getThreadName();
+        out.quoted(thread == null ? "" : thread, -1);
+        out.raw(serviceBytes);
+        out.raw(EVENT_ID);
+        s.ids.write(out, millis);
+        out.raw((byte) '"');
+
+        List<KeyValuePair> kvps = event.getKeyValuePairs();
+        Map<String, String> mdc = event.getMDCPropertyMap();
+        if (includeTraceContext) {
+            writeTraceContext(out, s, kvps, mdc);
+        }
+        if (kvps != null) {
+            for (int i = 0, n = kvps.size(); i < n; i++) {
+                KeyValuePair kv = kvps.get(i);
+                field(out, s, kv.key, kv.value);
+            }
+        }
+        Object[] args = event.getArgumentArray();
+        if (args != null) {
+            for (Object arg : args) {
+                if (arg instanceof LogField f) {
+                    field(out, s, f.key(), f.value());
+                }
+            }
+        }
+        if (mdc != null && !mdc.isEmpty()) {
+            for (Map.Entry<String, String> e : mdc.entrySet()) {
+                String key = e.getKey();
+                if (key.equals(traceIdMdcKey) || key.equals(spanIdMdcKey) || key.equals(traceFlagsMdcKey)
+                        || excludeMdc.contains(key) || (!includeMdc.isEmpty() && !includeMdc.contains(key))) {
+                    continue;
+                }
+                field(out, s, key, e.getValue());
+            }
+        }
+        for (int i = 0; i < staticNames.length; i++) {
+            if (!s.seen(staticNames[i])) {
+                out.raw(staticBytes[i]);
+            }
+        }
+        if (!s.seen("event.dataset")) {
+            out.raw(DATASET);
+            out.raw(datasetBytes);
+        }
+        List<Marker> markers = event.getMarkerList();
+        if (markers != null && !markers.isEmpty()) {
+            writeTags(out, markers);
+        }
+        IThrowableProxy error = event.getThrowableProxy();
+        if (error != null) {
+            writeError(out, error);
+        }
+        out.raw((byte) '}');
+        out.raw((byte) '\n');
+    }
+
+    /** Current span (synchronous appenders); else ids captured on the logging thread; else the agent's MDC keys. */
+    private void writeTraceContext(JsonBuffer out, Scratch s, List<KeyValuePair> kvps, Map<String, String> mdc) {
+        String traceId = null;
+        String spanId = null;
+        if (OTEL_API && CurrentSpan.ids(s.spanIds) != null) {
+            traceId = s.spanIds[0];
+            spanId = s.spanIds[1];
+        }
+        if (traceId == null && kvps != null) {
+            for (int i = 0, n = kvps.size(); i < n; i++) {
+                KeyValuePair kv = kvps.get(i);
+                if ("trace.id".equals(kv.key) && kv.value != null) {
+                    traceId = kv.value.toString();
+                } else if ("span.id".equals(kv.key) && kv.value != null) {
+                    spanId = kv.value.toString();
+                }
+            }
+        }
+        if (traceId == null && mdc != null && !mdc.isEmpty()) {
+            traceId = mdc.get(traceIdMdcKey);
+            spanId = mdc.get(spanIdMdcKey);
+        }
+        if (traceId != null) {
+            out.raw(TRACE_ID);
+            out.quoted(traceId, 64);
+            if (spanId != null) {
+                out.raw(SPAN_ID);
+                out.quoted(spanId, 64);
+            }
+        }
+    }
+
+    private void field(JsonBuffer out, Scratch s, String key, Object value) {
+        if (key == null || RESERVED.contains(key) || s.seen(key)) {
+            return;
+        }
+        s.remember(key);
+        out.raw((byte) ',');
+        out.quoted(key, -1);
+        out.raw((byte) ':');
+        if (value != null && redactor.isSensitiveKey(key)) {
+            out.raw(MASK);
+            return;
+        }
+        value(out, value, 0);
+    }
+
+    private void value(JsonBuffer out, Object v, int depth) {
+        if (v == null) {
+            out.raw(NULL);
+        } else if (v instanceof String str) {
+            text(out, str, maxFieldLength);
+        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            out.number(((Number) v).longValue());
+        } else if (v instanceof Boolean bool) {
+            out.raw(bool ? TRUE : FALSE);
+        } else if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            if (Double.isFinite(d)) {
+                out.ascii(Double.toString(d));
+            } else {
+                out.quoted(Double.toString(d), -1);
+            }
+        } else if (v instanceof BigDecimal || v instanceof BigInteger) {
+            out.ascii(v.toString());
+        } else if (v instanceof Map<?, ?> map && depth < MAX_DEPTH) {
+            out.raw((byte) '{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!first) {
+                    out.raw((byte) ',');
+                }
+                first = false;
+                String key = String.valueOf(e.getKey());
+                out.quoted(key, -1);
+                out.raw((byte) ':');
+                if (e.getValue() != null && redactor.isSensitiveKey(key)) {
+                    out.raw(MASK);
+                } else {
+                    value(out, e.getValue(), depth + 1);
+                }
+            }
+            out.raw((byte) '}');
+        } else if (v instanceof Collection<?> c && depth < MAX_DEPTH) {
+            out.raw((byte) '[');
+            Iterator<?> it = c.iterator();
+            for (int i = 0; it.hasNext(); i++) {
+                if (i > 0) {
+                    out.raw((byte) ',');
+                }
+                value(out, it.next(), depth + 1);
+            }
+            out.raw((byte) ']');
+        } else if (v instanceof Object[] arr && depth < MAX_DEPTH) {
+            out.raw((byte) '[');
+            for (int i = 0; i < arr.length; i++) {
+                if (i > 0) {
+                    out.raw((byte) ',');
+                }
+                value(out, arr[i], depth + 1);
+            }
+            out.raw((byte) ']');
+        } else if (v instanceof Enum<?> en) {
+            out.quoted(en.name(), -1);
+        } else {
+            text(out, String.valueOf(v), maxFieldLength);
+        }
+    }
+
+    private void text(JsonBuffer out, String value, int max) {
+        if (value == null) {
+            out.raw(NULL);
+            return;
+        }
+        out.quoted(redactor.redactText(value), max);
+    }
+
+    private static byte[] level(Level level) {
+        switch (level.toInt()) {
+            case Level.ERROR_INT:
+                return ERROR;
+            case Level.WARN_INT:
+                return WARN;
+            case Level.INFO_INT:
+                return INFO;
+            case Level.DEBUG_INT:
+                return DEBUG;
+            default:
+                return TRACE;
+        }
+    }
+
+    private static void writeTags(JsonBuffer out, List<Marker> markers) {
+        out.raw(TAGS);
+        boolean first = true;
+        for (Marker m : markers) {
+            if (!first) {
+                out.raw((byte) ',');
+            }
+            first = false;
+            out.quoted(m.getName(), -1);
+            if (m.hasReferences()) {
+                for (Iterator<Marker> it = m.iterator(); it.hasNext(); ) {
+                    out.raw((byte) ',');
+                    out.quoted(it.next().getName(), -1);
+                }
+            }
+        }
+        out.raw((byte) ']');
+    }
+
+    private void writeError(JsonBuffer out, IThrowableProxy error) {
+        out.raw(ERROR_TYPE);
+        out.quoted(error.getClassName(), -1);
+        if (error.getMessage() != null) {
+            out.raw(ERROR_MESSAGE);
+            text(out, error.getMessage(), maxFieldLength);
+        }
+        out.raw(ERROR_STACK);
+        int limit = out.len + maxStackTraceLength;
+        stackTrace(out, error, "", "", limit, 0);
+        out.raw((byte) '"');
+    }
+
+    /** Java's own printStackTrace layout, written straight into the buffer; messages are redacted. */
+    private void stackTrace(JsonBuffer out, IThrowableProxy t, String caption, String indent, int limit, int depth) {
+        if (depth > 16) {
+            return;
+        }
+        out.chars(indent, 0, indent.length(), -1);
+        out.chars(caption, 0, caption.length(), -1);
+        String cls = t.getClassName();
+        out.chars(cls, 0, cls.length(), -1);
+        String msg = t.getMessage();
+        if (msg != null) {
+            out.chars(": ", 0, 2, -1);
+            String red = redactor.redactText(msg);
+            out.chars(red, 0, red.length(), maxFieldLength);
+        }
+        StackTraceElementProxy[] frames = t.getStackTraceElementProxyArray();
+        int shown = frames.length - t.getCommonFrames();
+        for (int i = 0; i < shown; i++) {
+            if (out.len > limit) {
+                out.chars("\n\t...", 0, 5, -1);
+                return;
+            }
+            out.chars("\n\t", 0, 2, -1);
+            out.chars(indent, 0, indent.length(), -1);
+            String frame = frames[i].getSTEAsString(); // "at ...", cached in the proxy
+            out.chars(frame, 0, frame.length(), -1);
+        }
+        if (t.getCommonFrames() > 0) {
+            out.chars("\n\t", 0, 2, -1);
+            out.chars(indent, 0, indent.length(), -1);
+            out.chars("... ", 0, 4, -1);
+            out.number(t.getCommonFrames());
+            out.chars(" more", 0, 5, -1);
+        }
+        IThrowableProxy[] suppressed = t.getSuppressed();
+        if (suppressed != null) {
+            for (IThrowableProxy sup : suppressed) {
+                out.chars("\n", 0, 1, -1);
+                stackTrace(out, sup, "Suppressed: ", indent + "\t", limit, depth + 1);
+            }
+        }
+        IThrowableProxy cause = t.getCause();
+        if (cause != null && out.len <= limit) {
+            out.chars("\n", 0, 1, -1);
+            stackTrace(out, cause, "Caused by: ", indent, limit, depth + 1);
+        }
+    }
+
+    // ---- XML configuration ----
+
+    public void setServiceName(String serviceName) {
+        this.serviceName = serviceName;
+    }
+
+    public void setServiceVersion(String serviceVersion) {
+        this.serviceVersion = serviceVersion;
+    }
+
+    /** event.dataset for records that do not set one (default {@code fabstir.app}). */
+    public void setDataset(String dataset) {
+        this.dataset = dataset;
+    }
+
+    /** One {@code name=value} field added to every record; repeat the element for more. */
+    public void addStaticField(String spec) {
+        staticFieldSpecs.add(spec);
+    }
+
+    /** Comma-separated {@code name=value} pairs added to every record. */
+    public void setStaticFields(String specs) {
+        for (String spec : specs.split(",")) {
+            if (!spec.isBlank()) {
+                staticFieldSpecs.add(spec.trim());
+            }
+        }
+    }
+
+    /** Only these MDC keys become fields (comma-separated; default: all). */
+    public void setIncludeMdcKeyNames(String names) {
+        split(names, includeMdc);
+    }
+
+    public void addIncludeMdcKeyName(String name) {
+        split(name, includeMdc);
+    }
+
+    /** MDC keys never written (comma-separated). */
+    public void setExcludeMdcKeyNames(String names) {
+        split(names, excludeMdc);
+    }
+
+    public void addExcludeMdcKeyName(String name) {
+        split(name, excludeMdc);
+    }
+
+    /** MDC key holding the trace id (the OpenTelemetry agent's default is {@code trace_id}). */
+    public void setTraceIdMdcKey(String key) {
+        this.traceIdMdcKey = key;
+    }
+
+    public void setSpanIdMdcKey(String key) {
+        this.spanIdMdcKey = key;
+    }
+
+    public void setTraceFlagsMdcKey(String key) {
+        this.traceFlagsMdcKey = key;
+    }
+
+    /** Longest string value in characters; longer ones are cut and end with "…" (default 16384). */
+    public void setMaxFieldLength(int maxFieldLength) {
+        this.maxFieldLength = maxFieldLength;
+    }
+
+    /** Longest error.stack_trace in bytes, roughly (default 65536). */
+    public void setMaxStackTraceLength(int maxStackTraceLength) {
+        this.maxStackTraceLength = maxStackTraceLength;
+    }
+
+    /** Mask secrets with the enrichers' {@link Redactor} rules (default true). */
+    public void setRedaction(boolean redaction) {
+        this.redaction = redaction;
+    }
+
+    public void setIncludeTraceContext(boolean includeTraceContext) {
+        this.includeTraceContext = includeTraceContext;
+    }
+
+    // ---- helpers ----
+
+    private static void split(String names, Set<String> into) {
+        for (String n : names.split(",")) {
+            if (!n.isBlank()) {
+                into.add(n.trim());
+            }
+        }
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v.trim();
+            }
+        }
+        return null;
+    }
+
+    /** A key from OTEL_RESOURCE_ATTRIBUTES ("k1=v1,k2=v2"), as the OpenTelemetry SDK reads it. */
+    private static String resourceAttribute(String key) {
+        String attrs = System.getProperty("otel.resource.attributes", System.getenv("OTEL_RESOURCE_ATTRIBUTES"));
+        if (attrs == null) {
+            return null;
+        }
+        for (String pair : attrs.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).trim().equals(key)) {
+                return pair.substring(eq + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Per-thread reusable state: output buffer, timestamp cache, id generator, names written so far. */
+    private static final class Scratch {
+        final JsonBuffer out = new JsonBuffer();
+        final EventIds ids = new EventIds();
+        final String[] spanIds = new String[2];
+        String[] names = new String[32];
+        int seen;
+        boolean busy;
+        private long cachedSecond = Long.MIN_VALUE;
+        /** "yyyy-MM-ddTHH:mm:ss." for cachedSecond. */
+        private final byte[] secondPrefix = new byte[20];
+
+        boolean seen(String key) {
+            for (int i = 0; i < seen; i++) {
+                if (names[i].equals(key)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void remember(String key) {
+            if (seen == names.length) {
+                names = java.util.Arrays.copyOf(names, seen * 2);
+            }
+            names[seen++] = key;
+        }
+
+        /** ISO-8601 UTC with microseconds; the date-time part is recomputed only when the second changes. */
+        void timestamp(JsonBuffer out, long millis, int nanos) {
+            long second = Math.floorDiv(millis, 1000);
+            if (second != cachedSecond) {
+                cachedSecond = second;
+                LocalDateTime t = LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC);
+                JsonBuffer b = new JsonBuffer();
+                b.padded(t.getYear(), 4);
+                b.raw((byte) '-');
+                b.padded(t.getMonthValue(), 2);
+                b.raw((byte) '-');
+                b.padded(t.getDayOfMonth(), 2);
+                b.raw((byte) 'T');
+                b.padded(t.getHour(), 2);
+                b.raw((byte) ':');
+                b.padded(t.getMinute(), 2);
+                b.raw((byte) ':');
+                b.padded(t.getSecond(), 2);
+                b.raw((byte) '.');
+                System.arraycopy(b.buf, 0, secondPrefix, 0, 20);
+            }
+            out.raw(secondPrefix);
+            int micros = nanos >= 0 ? nanos / 1000 : (int) Math.floorMod(millis, 1000) * 1000;
+            out.padded(micros, 6);
+            out.raw((byte) 'Z');
+        }
+    }
+}
