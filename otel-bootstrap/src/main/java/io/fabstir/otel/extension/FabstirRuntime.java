@@ -61,7 +61,7 @@ final class FabstirRuntime {
     if (settings.httpEnabled()) {
       try {
         endpoints = TelemetryEndpoints.start(settings.httpHost(), settings.httpPort(), reader);
-        LOG.log(System.Logger.Level.INFO, "Fabstir /metrics /health /ready on port {0}", endpoints.port());
+        LOG.log(System.Logger.Level.INFO, "Fabstir /metrics /health /ready on port " + endpoints.port());
       } catch (IOException | RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "Fabstir HTTP endpoints not started on port " + settings.httpPort(), e);
       }

@@ -41,7 +41,7 @@ public final class PrometheusText {
       MetricData first = family.getValue().get(0);
       String help = first.getDescription().isBlank() ? first.getName() : first.getDescription();
       out.append("# HELP ").append(name).append(' ').append(escapeHelp(help)).append('\n');
-      out.append("# TYPE ").append(name).append(' ').append(type(first)).append('\n');
+      out.append("# TYPE ").append(name).append(' ').append(type(name, first)).append('\n');
       for (MetricData m : family.getValue()) {
         switch (m.getType()) {
           case LONG_GAUGE, LONG_SUM -> {
@@ -127,12 +127,19 @@ public final class PrometheusText {
     };
   }
 
-  private static String type(MetricData m) {
-    return switch (m.getType()) {
-      case LONG_SUM, DOUBLE_SUM -> isMonotonic(m) ? "counter" : "gauge";
-      case HISTOGRAM -> "histogram";
-      default -> "gauge";
-    };
+  private static String type(String name, MetricData m) {
+    String type =
+        switch (m.getType()) {
+          case LONG_SUM, DOUBLE_SUM -> isMonotonic(m) ? "counter" : "gauge";
+          case HISTOGRAM -> "histogram";
+          default -> "gauge";
+        };
+    // _count/_sum/_bucket are a histogram's or summary's series; a gauge so named (fabstir_gpu_count,
+    // jvm_thread_count) is declared untyped, which Prometheus stores the same way and promtool accepts.
+    if (type.equals("gauge") && (name.endsWith("_count") || name.endsWith("_sum") || name.endsWith("_bucket"))) {
+      return "untyped";
+    }
+    return type;
   }
 
   private static boolean isMonotonic(MetricData m) {
@@ -143,12 +150,21 @@ public final class PrometheusText {
     return sum.isMonotonic();
   }
 
+  /** Prometheus-safe snake_case: invalid characters become '_', camelCase (queueSize) becomes queue_size. */
   static String sanitize(String name) {
-    StringBuilder b = new StringBuilder(name.length());
+    StringBuilder b = new StringBuilder(name.length() + 4);
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (i > 0 && c >= '0' && c <= '9');
-      b.append(ok ? c : '_');
+      if (c >= 'A' && c <= 'Z') {
+        char prev = i > 0 ? name.charAt(i - 1) : '_';
+        if ((prev >= 'a' && prev <= 'z') || (prev >= '0' && prev <= '9')) {
+          b.append('_');
+        }
+        b.append((char) (c + ('a' - 'A')));
+      } else {
+        boolean ok = (c >= 'a' && c <= 'z') || c == '_' || c == ':' || (i > 0 && c >= '0' && c <= '9');
+        b.append(ok ? c : '_');
+      }
     }
     return b.toString();
   }

@@ -3,8 +3,6 @@ package io.fabstir.otel.telemetry;
 import io.fabstir.otel.health.HealthRegistry;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -29,14 +27,14 @@ public final class FabstirTelemetry implements AutoCloseable {
   private static volatile FabstirTelemetry current;
 
   private final OpenTelemetry openTelemetry;
-  private final OpenTelemetrySdk ownedSdk;
+  private final AutoCloseable ownedSdk;
   private final JobTelemetry jobs;
   private final OperationTimer operations;
   private final NodeGauges node;
   private final HealthRegistry health;
   private final ErrorTracker errors;
 
-  private FabstirTelemetry(OpenTelemetry openTelemetry, OpenTelemetrySdk ownedSdk) {
+  private FabstirTelemetry(OpenTelemetry openTelemetry, AutoCloseable ownedSdk) {
     this.openTelemetry = openTelemetry;
     this.ownedSdk = ownedSdk;
     this.jobs = new JobTelemetry(openTelemetry);
@@ -66,13 +64,8 @@ public final class FabstirTelemetry implements AutoCloseable {
     Map<String, String> properties = new HashMap<>();
     properties.put("fabstir.http.enabled", "false");
     properties.putAll(defaults);
-    OpenTelemetrySdk sdk =
-        AutoConfiguredOpenTelemetrySdk.builder()
-            .addPropertiesSupplier(() -> properties)
-            .setResultAsGlobal()
-            .build()
-            .getOpenTelemetrySdk();
-    current = new FabstirTelemetry(sdk, sdk);
+    LibraryModeSdk.Installed sdk = LibraryModeSdk.build(properties);
+    current = new FabstirTelemetry(sdk.openTelemetry(), sdk.closer());
     return current;
   }
 
@@ -136,7 +129,11 @@ public final class FabstirTelemetry implements AutoCloseable {
       }
     }
     if (ownedSdk != null) {
-      ownedSdk.close();
+      try {
+        ownedSdk.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("OpenTelemetry SDK shutdown failed", e);
+      }
       GlobalOpenTelemetry.resetForTest(); // lets a later install() in the same JVM build a fresh SDK
     }
   }

@@ -35,7 +35,7 @@ class PrometheusTextTest {
           .contains("fabstir_job_processing_duration_seconds_bucket{model=\"m\",le=\"+Inf\"} 1\n")
           .contains("fabstir_job_processing_duration_seconds_sum{model=\"m\"} 2.5\n")
           .contains("fabstir_job_processing_duration_seconds_count{model=\"m\"} 1\n")
-          .contains("# TYPE fabstir_gpu_count gauge\nfabstir_gpu_count 2\n")
+          .contains("# TYPE fabstir_gpu_count untyped\nfabstir_gpu_count 2\n")
           .contains("# TYPE jvm_cpu_count_things_total counter\n")
           .doesNotContain("seconds_seconds");
     }
