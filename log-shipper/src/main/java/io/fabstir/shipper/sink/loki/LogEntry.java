@@ -30,6 +30,10 @@ record LogEntry(Map<String, String> stream, String streamKey, long tsNanos, Stri
         return new LogEntry(stream, streamKey, tsNanos, newLine, metadata, source);
     }
 
+    LogEntry withoutMetadata() {
+        return new LogEntry(stream, streamKey, tsNanos, line, Map.of(), source);
+    }
+
     int approxBytes() {
         int n = line.length() + 32;
         for (Map.Entry<String, String> e : metadata.entrySet()) {

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /** Reads Loki's 400 answers: which entries it refused and why. */
 final class LokiErrors {
 
-    enum Kind { OUT_OF_ORDER, TOO_OLD, TOO_NEW, LINE_TOO_LONG, LABELS, OTHER }
+    enum Kind { OUT_OF_ORDER, TOO_OLD, TOO_NEW, LINE_TOO_LONG, METADATA_DISALLOWED, LABELS, OTHER }
 
     /**
      * One refused entry as Loki reports it: {@code entry with timestamp <go time> ignored, reason: '<why>'
@@ -61,6 +61,9 @@ final class LokiErrors {
         if (r.contains("max entry size") || r.contains("line too long") || r.contains("line_too_long")
                 || r.contains("max line size")) {
             return Kind.LINE_TOO_LONG;
+        }
+        if (r.contains("structured metadata") && (r.contains("disallowed") || r.contains("not allowed"))) {
+            return Kind.METADATA_DISALLOWED;
         }
         if (r.contains("label")) {
             return Kind.LABELS;

@@ -129,6 +129,11 @@ final class LokiPusher {
                         resend.add(e.withLine(RecordMapper.truncate(e.line(), Math.max(256, limit))));
                         continue;
                     }
+                    case METADATA_DISALLOWED -> {
+                        // A Loki without structured metadata (before 3.0, or turned off): the ids are in the line too.
+                        resend.add(e.withoutMetadata());
+                        continue;
+                    }
                     case LABELS -> {
                         resend.add(e.withStream(LabelRules.fallbackStream(e.stream())));
                         continue;

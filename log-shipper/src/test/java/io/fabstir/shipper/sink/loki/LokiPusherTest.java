@@ -174,6 +174,16 @@ class LokiPusherTest {
     }
 
     @Test
+    void lokiWithoutStructuredMetadataGetsTheEntriesWithoutItRatherThanTheDlq() throws Exception {
+        loki.allowStructuredMetadata(false);
+        assertThat(push(pusher(PushFormat.PROTOBUF, null, null), records(4, "06"))).isEmpty();
+        assertThat(loki.accepted()).hasSize(4).allSatisfy(e -> {
+            assertThat(e.metadata()).isEmpty();
+            assertThat(e.line()).contains("\"trace.id\"");
+        });
+    }
+
+    @Test
     void tenantAndBasicAuthHeadersAreSent() throws Exception {
         String auth = "Basic " + Base64.getEncoder().encodeToString("u:p".getBytes(StandardCharsets.UTF_8));
         push(pusher(PushFormat.PROTOBUF, "team-a", auth), List.of(record("n", "INFO", "2026-11-24T07:00:00Z", "j", 1)));

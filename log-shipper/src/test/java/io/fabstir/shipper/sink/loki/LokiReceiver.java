@@ -51,6 +51,7 @@ final class LokiReceiver implements AutoCloseable {
     private volatile int failRemaining;
     private volatile boolean down;
     private volatile int maxLineBytes = MAX_LINE_BYTES;
+    private volatile boolean structuredMetadataAllowed = true;
     private int port;
     private HttpServer server;
 
@@ -104,6 +105,11 @@ final class LokiReceiver implements AutoCloseable {
     /** While down, every request is answered 503. */
     void down(boolean isDown) {
         down = isDown;
+    }
+
+    /** Like {@code limits_config.allow_structured_metadata: false} (the default before Loki 3.0). */
+    void allowStructuredMetadata(boolean allowed) {
+        structuredMetadataAllowed = allowed;
     }
 
     void maxLineBytes(int bytes) {
@@ -203,6 +209,13 @@ final class LokiReceiver implements AutoCloseable {
                 continue;
             }
             String key = LabelRules.render(labels);
+            if (!structuredMetadataAllowed && s.entries().stream().anyMatch(e -> !e.metadata().isEmpty())) {
+                ignored += s.entries().size();
+                errors.append("stream '").append(key).append("' includes structured metadata, but this feature is "
+                        + "disallowed. Please see `limits_config.structured_metadata` or contact your Loki "
+                        + "administrator to enable it.\n");
+                continue;
+            }
             for (Entry e : s.entries()) {
                 int len = e.line().getBytes(StandardCharsets.UTF_8).length;
                 if (len > maxLineBytes) {
