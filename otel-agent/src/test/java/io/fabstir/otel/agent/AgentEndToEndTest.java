@@ -59,7 +59,7 @@ class AgentEndToEndTest {
   @Test
   void agentExportsJobSpansWithResourceAndGpuAttributesMetricsAndHealthWithoutDisturbingTheApp() throws Exception {
     Path nvml = compileNvmlStub();
-    Path logFile = dir.resolve("app.log");
+    Path logFile = dir.resolve("logs").resolve("app.json");
     Path output = dir.resolve("app.out");
     int httpPort = freePort();
     try (OtlpReceiver receiver = new OtlpReceiver()) {
@@ -79,7 +79,8 @@ class AgentEndToEndTest {
                   "-Dfabstir.http.host=127.0.0.1",
                   "-Dfabstir.http.port=" + httpPort,
                   "-Dlogback.configurationFile=" + resource("agent-test-app/logback.xml"),
-                  "-Dfabstir.test.log=" + logFile,
+                  "-Dfabstir.log.dir=" + logFile.getParent(),
+                  "-Dfabstir.log.file=app",
                   "-cp", appClasspath(),
                   AgentTestApp.class.getName())
               .redirectErrorStream(true)
@@ -169,16 +170,19 @@ class AgentEndToEndTest {
       Map<String, String> traceIdByJob = jobSpans.stream().collect(Collectors.toMap(
           s -> attributes(s.getAttributesList()).get("fabstir.job.id").getStringValue(),
           s -> HexFormat.of().formatHex(s.getTraceId().toByteArray())));
-      Pattern line = Pattern.compile("trace_id=([0-9a-f]{32}) .*(?:processing|completed|job) (job-\\d)");
+      Pattern traceId = Pattern.compile("\"trace\\.id\":\"([0-9a-f]{32})\"");
+      Pattern job = Pattern.compile("\"message\":\"(?:processing|completed|job) (job-\\d)");
       int correlated = 0;
       for (String l : Files.readAllLines(logFile)) {
-        Matcher m = line.matcher(l);
-        if (m.find()) {
-          assertThat(m.group(1)).as(l).isEqualTo(traceIdByJob.get(m.group(2)));
+        Matcher j = job.matcher(l);
+        if (j.find()) {
+          Matcher t = traceId.matcher(l);
+          assertThat(t.find()).as(l).isTrue();
+          assertThat(t.group(1)).as(l).isEqualTo(traceIdByJob.get(j.group(1)));
           correlated++;
         }
       }
-      assertThat(correlated).as(read(logFile)).isEqualTo(6); // processing x3, completed x2, failed x1
+      assertThat(correlated).as("log:%n%s%napp output:%n%s", read(logFile), read(output)).isEqualTo(6); // processing x3, completed x2, failed x1
 
       // OTLP carries the same exact names as /metrics.
       Set<String> exported = receiver.metrics.stream()
@@ -215,13 +219,17 @@ class AgentEndToEndTest {
     assertThat(promtool.exitValue()).as("promtool check metrics: " + out).isZero();
   }
 
-  /** Only what a real app would have: the OpenTelemetry API, Logback, otel-bootstrap, its own Jackson 2.15. */
+  /**
+   * Only what a real app would have: the OpenTelemetry API, Logback, otel-bootstrap and enrichers (the include and
+   * encoder), and its own Jackson 2.15. No OpenTelemetry SDK: under the agent the app-side API must not need it.
+   */
   private static String appClasspath() throws IOException {
     List<String> entries = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       String name = Path.of(entry).getFileName().toString();
       boolean keep = entry.endsWith("test-classes")
           || entry.contains("otel-bootstrap")
+          || name.startsWith("enrichers") || entry.contains(File.separator + "enrichers" + File.separator)
           || Stream.of("opentelemetry-api-", "opentelemetry-context-", "opentelemetry-common-",
               "logback-classic-", "logback-core-", "slf4j-api-").anyMatch(name::startsWith);
       if (keep) {
