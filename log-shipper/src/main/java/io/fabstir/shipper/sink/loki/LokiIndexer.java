@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,6 +24,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -177,6 +180,10 @@ public final class LokiIndexer implements AutoCloseable {
         List<LogEntry> entries = new ArrayList<>(batch.size());
         List<DeadLetters.Letter> letters = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : batch) {
+            Long done = committed.get(new TopicPartition(r.topic(), r.partition()));
+            if (done != null && r.offset() < done) {
+                continue; // re-read after a rebalance while its first copy was in flight, and already committed
+            }
             LogEntry.Source src = new LogEntry.Source(r.topic(), r.partition(), r.offset(), r.key(), r.value());
             try {
                 entries.add(mapper.map(src, r.timestamp()));
@@ -235,9 +242,23 @@ public final class LokiIndexer implements AutoCloseable {
                 offsets.put(tp, new OffsetAndMetadata(next));
             }
         }
-        if (!offsets.isEmpty()) {
-            c.commitSync(offsets);
-            offsets.forEach((tp, om) -> committed.put(tp, om.offset()));
+        long backoff = cfg.retryInitial.toMillis();
+        while (!offsets.isEmpty()) {
+            try {
+                c.commitSync(offsets);
+                offsets.forEach((tp, om) -> committed.put(tp, om.offset()));
+                return;
+            } catch (CommitFailedException e) {
+                // The group moved on without us: the partitions' new owner re-reads from the last commit.
+                LOG.warn("offset commit refused after a rebalance, records will be re-read: {}", e.getMessage());
+                return;
+            } catch (RetriableException | RebalanceInProgressException e) {
+                metrics.retry();
+                LOG.warn("offset commit failed, retrying in {} ms: {}", backoff, e.toString());
+                waitPolling(Duration.ofMillis(backoff)); // also completes a rebalance in progress
+                backoff = Math.min(cfg.retryMax.toMillis(), backoff * 2);
+                offsets.keySet().retainAll(c.assignment());
+            }
         }
     }
 
