@@ -4,15 +4,19 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.EncoderBase;
+import io.fabstir.enrichers.redact.Redactor;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * Console encoder whose output is chosen by a property: {@code format=plain} (a human-readable pattern, the
- * default) or {@code format=json} (the same records as the file, from {@link FabstirJsonEncoder}).
+ * default; secrets masked with the same rules) or {@code format=json} (the same records as the file, from
+ * {@link FabstirJsonEncoder}).
  */
 public class ConsoleEncoder extends EncoderBase<ILoggingEvent> {
 
     static final String DEFAULT_PATTERN =
-            "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%kvp{NONE}%n";
+            "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg %kvp{NONE}%n";
 
     private String format = "plain";
     private String pattern = DEFAULT_PATTERN;
@@ -20,6 +24,8 @@ public class ConsoleEncoder extends EncoderBase<ILoggingEvent> {
     private String serviceVersion;
     private boolean redaction = true;
     private Encoder<ILoggingEvent> delegate;
+    private boolean plain;
+    private Redactor redactor = Redactor.defaults();
 
     @Override
     public void start() {
@@ -33,9 +39,11 @@ public class ConsoleEncoder extends EncoderBase<ILoggingEvent> {
             if (!"plain".equalsIgnoreCase(format.trim())) {
                 addWarn("unknown console format '" + format + "', using plain");
             }
-            PatternLayoutEncoder plain = new PatternLayoutEncoder();
-            plain.setPattern(pattern);
-            delegate = plain;
+            PatternLayoutEncoder patternEncoder = new PatternLayoutEncoder();
+            patternEncoder.setPattern(pattern);
+            delegate = patternEncoder;
+            plain = true;
+            redactor = redaction ? Redactor.defaults() : Redactor.disabled();
         }
         delegate.setContext(getContext());
         delegate.start();
@@ -57,7 +65,14 @@ public class ConsoleEncoder extends EncoderBase<ILoggingEvent> {
 
     @Override
     public byte[] encode(ILoggingEvent event) {
-        return delegate.encode(event);
+        byte[] line = delegate.encode(event);
+        if (!plain || !redactor.isEnabled()) {
+            return line;
+        }
+        // the human-readable console is not the hot path: redact the finished line like any free text
+        String text = new String(line, StandardCharsets.UTF_8);
+        String redacted = redactor.redactText(text);
+        return redacted == text ? line : redacted.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

@@ -1,0 +1,139 @@
+package io.fabstir.otel.logging;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.status.Status;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabstir.otel.events.FabstirEvents;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LogbackIncludeTest {
+
+    private static final List<String> PROPERTIES = List.of("fabstir.log.dir", "fabstir.service.name",
+            "fabstir.service.version", "fabstir.log.console.format", "fabstir.log.loki.enabled",
+            "fabstir.log.loki.url");
+
+    @AfterEach
+    void clearProperties() {
+        PROPERTIES.forEach(System::clearProperty);
+    }
+
+    private static LoggerContext configure() throws Exception {
+        LoggerContext ctx = new LoggerContext();
+        ctx.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(ctx);
+        configurator.doConfigure(LogbackIncludeTest.class.getResource("/fabstir-include-test.xml"));
+        return ctx;
+    }
+
+    private static List<String> errors(LoggerContext ctx) {
+        List<String> out = new ArrayList<>();
+        for (Status s : ctx.getStatusManager().getCopyOfStatusList()) {
+            if (s.getLevel() >= Status.WARN) {
+                out.add(s.getMessage() + (s.getThrowable() == null ? "" : " " + s.getThrowable()));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> rootAppenders(LoggerContext ctx) {
+        List<String> names = new ArrayList<>();
+        for (Iterator<Appender<ILoggingEvent>> it = ctx.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders();
+             it.hasNext(); ) {
+            names.add(it.next().getName());
+        }
+        return names;
+    }
+
+    @Test
+    void includeWritesContractRecordsToTheRollingJsonFile(@TempDir Path dir) throws Exception {
+        System.setProperty("fabstir.log.dir", dir.toString());
+        System.setProperty("fabstir.service.name", "include-test");
+        System.setProperty("fabstir.service.version", "9.9.9");
+        PrintStream console = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        LoggerContext ctx;
+        List<String> appenders;
+        try {
+            ctx = configure();
+            appenders = rootAppenders(ctx);
+            Logger log = ctx.getLogger("io.fabstir.node.Worker");
+            log.info("node started with password=hunter2");
+            FabstirEvents.job(log).completed("j-1", "llama-3-8b", 42, Duration.ofMillis(250));
+            log.error("gpu lost", new IllegalStateException("NVML_ERROR_GPU_IS_LOST"));
+            log.debug("below the default INFO level");
+            ctx.stop(); // drains the async queue and closes the file
+        } finally {
+            System.setOut(console);
+        }
+
+        assertThat(errors(ctx)).isEmpty();
+        assertThat(appenders).containsExactlyInAnyOrder("CONSOLE", "FABSTIR_ASYNC_FILE");
+        List<String> lines = Files.readAllLines(dir.resolve("fabstir.json"), StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(3);
+        List<JsonNode> records = new ArrayList<>();
+        for (String line : lines) {
+            records.add(CapturedLog.JSON.readTree(line));
+        }
+        for (JsonNode r : records) {
+            assertThat(r.get("service.name").asText()).isEqualTo("include-test");
+            assertThat(r.get("service.version").asText()).isEqualTo("9.9.9");
+            assertThat(r.get("event.id").asText()).hasSize(36);
+        }
+        assertThat(records.get(0).get("message").asText()).isEqualTo("node started with password=[REDACTED]");
+        assertThat(records.get(1).get("event.dataset").asText()).isEqualTo("fabstir.job");
+        assertThat(records.get(1).get("fabstir.job.tokens_used").asLong()).isEqualTo(42);
+        assertThat(records.get(2).get("error.type").asText()).isEqualTo("java.lang.IllegalStateException");
+        String plain = captured.toString(StandardCharsets.UTF_8);
+        assertThat(plain).contains("INFO  [").contains("node started with password=[REDACTED]")
+                .doesNotContain("{\"@timestamp\"");
+    }
+
+    @Test
+    void consoleSwitchesToJsonAndLokiIsSwitchedOnByProperties(@TempDir Path dir) throws Exception {
+        System.setProperty("fabstir.log.dir", dir.toString());
+        System.setProperty("fabstir.log.console.format", "json");
+        System.setProperty("fabstir.log.loki.enabled", "true");
+        System.setProperty("fabstir.log.loki.url", "http://127.0.0.1:9/loki/api/v1/push");
+        PrintStream console = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        LoggerContext ctx;
+        try {
+            ctx = configure();
+            ctx.getLogger("x").info("to the console as json");
+            assertThat(errors(ctx)).isEmpty();
+            assertThat(rootAppenders(ctx)).contains("CONSOLE", "FABSTIR_ASYNC_FILE", "FABSTIR_ASYNC_LOKI");
+            FabstirAsyncAppender loki = (FabstirAsyncAppender) ctx.getLogger(Logger.ROOT_LOGGER_NAME)
+                    .getAppender("FABSTIR_ASYNC_LOKI");
+            assertThat(loki.getAppender("FABSTIR_LOKI").getClass().getName())
+                    .isEqualTo("com.github.loki4j.logback.Loki4jAppender");
+            assertThat(loki.isStarted()).isTrue();
+            ctx.stop();
+        } finally {
+            System.setOut(console);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8).strip();
+        JsonNode r = CapturedLog.JSON.readTree(out.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+        assertThat(r.get("message").asText()).isEqualTo("to the console as json");
+    }
+}
