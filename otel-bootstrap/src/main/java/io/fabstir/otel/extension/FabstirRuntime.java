@@ -39,6 +39,7 @@ final class FabstirRuntime {
       sampler = GpuSampler.start(GpuProbe.nvml(settings.nvmlLibrary()), settings.gpuInterval());
       spanProcessor = new GpuSpanProcessor(sampler);
       reader = new PrometheusReader();
+      reader.onShutdown(this::close); // SDK shutdown (JVM exit under the agent, close() in library mode)
     }
     return this;
   }
@@ -66,7 +67,6 @@ final class FabstirRuntime {
         LOG.log(System.Logger.Level.WARNING, "Fabstir HTTP endpoints not started on port " + settings.httpPort(), e);
       }
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(this::close, "fabstir-telemetry-shutdown"));
   }
 
   private void registerGpuGauges(Meter meter) {

@@ -16,6 +16,12 @@ import java.util.Collection;
 public final class PrometheusReader implements MetricReader {
 
   private volatile CollectionRegistration registration = CollectionRegistration.noop();
+  private volatile Runnable onShutdown = () -> {};
+
+  /** Runs {@code action} when the SDK shuts this reader down (the extension stops its HTTP server and sampler). */
+  public void onShutdown(Runnable action) {
+    this.onShutdown = action;
+  }
 
   @Override
   public void register(CollectionRegistration registration) {
@@ -45,6 +51,7 @@ public final class PrometheusReader implements MetricReader {
   @Override
   public CompletableResultCode shutdown() {
     registration = CollectionRegistration.noop();
+    onShutdown.run();
     return CompletableResultCode.ofSuccess();
   }
 
