@@ -1,0 +1,119 @@
+package io.fabstir.shipper.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The checkpoint file: one JSON document listing a {@link FilePosition} per tracked file. Written atomically (temp
+ * file, fsync, rename over the old one, fsync of the directory), so a crash at any instant leaves either the old or
+ * the new checkpoint, never a torn one.
+ */
+public final class CheckpointStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final int VERSION = 1;
+
+    private final Path file;
+    private final Path temp;
+    private byte[] lastWritten;
+
+    public CheckpointStore(Path file) {
+        this.file = file.toAbsolutePath();
+        this.temp = this.file.resolveSibling(this.file.getFileName() + ".tmp");
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * The saved positions; empty when there is no checkpoint yet. An unreadable checkpoint is moved aside to
+     * {@code <name>.corrupt} and reading starts over: re-sending gives duplicates (same event ids), never loss.
+     */
+    public List<FilePosition> load() throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        try {
+            List<FilePosition> out = new ArrayList<>();
+            JsonNode root = JSON.readTree(bytes);
+            for (JsonNode f : root.path("files")) {
+                out.add(new FilePosition(f.get("dev").asLong(), f.get("ino").asLong(),
+                        new Fingerprint(f.get("fingerprint_length").asInt(), f.get("fingerprint").asText()),
+                        f.get("offset").asLong(), f.path("path").asText(null)));
+            }
+            lastWritten = bytes;
+            return out;
+        } catch (IOException | RuntimeException e) {
+            Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
+            LOG.error("checkpoint {} is unreadable ({}); moved to {}, files are read from the start again",
+                    file, e.getMessage(), aside);
+            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            return List.of();
+        }
+    }
+
+    /** Writes the positions if they differ from the last written ones; returns whether it wrote. */
+    public boolean save(Collection<FilePosition> positions) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", VERSION);
+        ArrayNode files = root.putArray("files");
+        for (FilePosition p : positions) {
+            ObjectNode f = files.addObject();
+            f.put("dev", p.device());
+            f.put("ino", p.inode());
+            f.put("fingerprint", p.fingerprint().hash());
+            f.put("fingerprint_length", p.fingerprint().length());
+            f.put("offset", p.offset());
+            f.put("path", p.path());
+        }
+        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        if (lastWritten != null && java.util.Arrays.equals(bytes, lastWritten)) {
+            return false;
+        }
+        Files.createDirectories(file.getParent());
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("checkpoint directory does not support atomic rename: " + file.getParent(), e);
+        }
+        // The rename is durable only once the directory entry is on disk.
+        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            LOG.debug("directory fsync not supported for {}: {}", file.getParent(), e.toString());
+        }
+        lastWritten = bytes;
+        return true;
+    }
+}

@@ -1,0 +1,617 @@
+package io.fabstir.shipper.tail;
+
+import io.fabstir.enrichers.Enricher;
+import io.fabstir.enrichers.LogRecord;
+import io.fabstir.enrichers.RecordOrigin;
+import io.fabstir.shipper.checkpoint.CheckpointStore;
+import io.fabstir.shipper.checkpoint.Fingerprint;
+import io.fabstir.shipper.checkpoint.FilePosition;
+import io.fabstir.shipper.config.EdgeConfig;
+import io.fabstir.shipper.metrics.ShipperMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Follows the files matched by the configured globs and sends each line, enriched, to a {@link RecordSink}.
+ *
+ * <p>One reader thread does all file work; the sink's callbacks only mark records acknowledged. A file is known by
+ * device + inode plus the fingerprint of its first line, so:
+ * <ul>
+ *   <li>rename rotation: the old inode stays open and is read to its end, the new file at the path is followed
+ *       from 0; a file no glob matches any more (renamed away, deleted) is released once drained, acknowledged and
+ *       idle for {@code rotate_grace_ms};</li>
+ *   <li>copytruncate: size below the read position, or a changed fingerprint, restarts the file at 0;</li>
+ *   <li>inode reuse: a checkpoint whose fingerprint no longer matches is for another file, so reading starts at 0.</li>
+ * </ul>
+ * The checkpoint holds per file the offset before which every record has been acknowledged, so a crash re-sends
+ * (same derived event ids), never skips. While more than {@code max_inflight_bytes} await acknowledgement, reading
+ * pauses; failed sends are retried with backoff.
+ */
+public final class Tailer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Tailer.class);
+    private static final int CHUNK_BYTES = 64 * 1024;
+    private static final int CHUNKS_PER_FILE_PER_ROUND = 16;
+    private static final long FINGERPRINT_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private record FileKey(long dev, long ino) {
+    }
+
+    private final EdgeConfig config;
+    private final Enricher enricher;
+    private final RecordSink sink;
+    private final ShipperMetrics metrics;
+    private final CheckpointStore checkpoints;
+    private final List<Glob> globs = new ArrayList<>();
+    private final Map<FileKey, TrackedFile> files = new LinkedHashMap<>();
+    private final Map<FileKey, FilePosition> saved = new HashMap<>();
+    private final LineDecoder decoder = new LineDecoder();
+    private final AtomicLong inflightBytes = new AtomicLong();
+    private final AtomicLong inflightRecords = new AtomicLong();
+    private final ConcurrentLinkedQueue<AckTracker.InFlight> failed = new ConcurrentLinkedQueue<>();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile boolean started;
+    private long retryBackoffMs;
+    private long retryAtNanos;
+    private boolean firstScan = true;
+    private boolean pausedForInflight;
+
+    private Tailer(EdgeConfig config, Enricher enricher, RecordSink sink, ShipperMetrics metrics) {
+        this.config = config;
+        this.enricher = enricher;
+        this.sink = sink;
+        this.metrics = metrics;
+        this.checkpoints = new CheckpointStore(config.checkpointFile());
+        for (String p : config.paths()) {
+            globs.add(new Glob(p));
+        }
+    }
+
+    public static Tailer create(EdgeConfig config, Enricher enricher, RecordSink sink, ShipperMetrics metrics) {
+        return new Tailer(config, enricher, sink, metrics);
+    }
+
+    /** Runs until {@link #stop()}; then waits up to {@code shutdown_timeout} for acks and writes the checkpoint. */
+    public void run() throws IOException {
+        started = true;
+        try {
+            for (FilePosition p : checkpoints.load()) {
+                saved.put(new FileKey(p.device(), p.inode()), p);
+            }
+            LOG.info("tailing {} (checkpoint {}, {} saved positions)", config.paths(), checkpoints.file(), saved.size());
+            long nextScan = 0;
+            long nextCheckpoint = System.nanoTime() + config.checkpointInterval().toNanos();
+            while (!stopping) {
+                long now = System.nanoTime();
+                if (now - nextScan >= 0) {
+                    scan();
+                    nextScan = now + config.scanInterval().toNanos();
+                }
+                resendFailed(now);
+                boolean progressed = readRound();
+                releaseDrained();
+                if (now - nextCheckpoint >= 0) {
+                    writeCheckpoint();
+                    nextCheckpoint = now + config.checkpointInterval().toNanos();
+                }
+                if (!progressed) {
+                    sleep(config.pollInterval().toMillis());
+                }
+            }
+            shutdown();
+        } finally {
+            for (TrackedFile f : files.values()) {
+                f.closeQuietly();
+            }
+            finished.countDown();
+        }
+    }
+
+    /** Asks {@link #run()} to finish; safe from any thread (e.g. a shutdown hook). */
+    public void stop() {
+        stopping = true;
+    }
+
+    /** Waits for {@link #run()} to return after {@link #stop()}. */
+    public boolean awaitFinished(long timeout, TimeUnit unit) throws InterruptedException {
+        return !started || finished.await(timeout, unit);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Bytes sent and not yet acknowledged. */
+    public long inflightBytes() {
+        return inflightBytes.get();
+    }
+
+    private void shutdown() throws IOException {
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        for (TrackedFile f : files.values()) {
+            f.flushMultiline();
+        }
+        while (inflightRecords.get() > 0 && System.nanoTime() - deadline < 0) {
+            resendFailed(System.nanoTime());
+            sleep(20);
+        }
+        if (inflightRecords.get() > 0) {
+            LOG.warn("stopping with {} records not acknowledged by Kafka; they are re-sent at the next start",
+                    inflightRecords.get());
+        }
+        writeCheckpoint();
+        LOG.info("stopped; checkpoint written to {}", checkpoints.file());
+    }
+
+    // ---- discovery -------------------------------------------------------------------------------------------
+
+    private void scan() {
+        Map<FileKey, Path> found = new LinkedHashMap<>();
+        for (Glob g : globs) {
+            for (Path p : g.matches()) {
+                FileKey k = key(p);
+                if (k != null) {
+                    found.putIfAbsent(k, p);
+                }
+            }
+        }
+        for (TrackedFile f : files.values()) {
+            Path p = found.remove(f.key);
+            if (p != null) {
+                f.path = p;
+                if (f.orphan) {
+                    f.orphan = false;
+                }
+            } else if (!f.orphan) {
+                f.orphan = true;
+                f.orphanSince = System.nanoTime();
+                LOG.info("{} was rotated away or deleted; reading it to its end", f.path);
+            }
+        }
+        for (Map.Entry<FileKey, Path> e : found.entrySet()) {
+            track(e.getKey(), e.getValue(), false);
+        }
+        if (firstScan) {
+            firstScan = false;
+            // Positions of files no glob matches any more: a rotation while stopped. Finish them if still there.
+            for (FilePosition p : new ArrayList<>(saved.values())) {
+                FileKey k = new FileKey(p.device(), p.inode());
+                if (!files.containsKey(k) && p.path() != null) {
+                    Path moved = findInode(Path.of(p.path()).getParent(), k);
+                    if (moved != null) {
+                        track(k, moved, true);
+                    }
+                }
+            }
+            saved.clear();
+        }
+    }
+
+    private void track(FileKey k, Path path, boolean orphan) {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(path, StandardOpenOption.READ);
+            if (!k.equals(key(path))) {
+                ch.close();
+                return; // replaced between stat and open; the next scan sees the new one
+            }
+        } catch (IOException e) {
+            if (!(e instanceof NoSuchFileException)) {
+                LOG.warn("cannot open {}: {}", path, e.toString());
+                metrics.error("read");
+            }
+            return;
+        }
+        try {
+            long size = ch.size();
+            FilePosition pos = saved.get(k);
+            long start = 0;
+            if (pos != null && pos.fingerprint().matches(ch) && size >= pos.offset()) {
+                start = pos.offset();
+            } else if (pos != null) {
+                LOG.info("{}: checkpoint is for other content (truncated or inode reused); reading from 0", path);
+            } else if (firstScan && config.readFrom() == EdgeConfig.ReadFrom.END) {
+                start = size;
+            }
+            if (orphan && start >= size) {
+                ch.close();
+                return;
+            }
+            TrackedFile f = new TrackedFile(k, path, ch, start);
+            f.orphan = orphan;
+            f.orphanSince = System.nanoTime();
+            files.put(k, f);
+            LOG.info("following {} from byte {}", path, start);
+        } catch (IOException e) {
+            LOG.warn("cannot start reading {}: {}", path, e.toString());
+            metrics.error("read");
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+        }
+    }
+
+    private static FileKey key(Path p) {
+        try {
+            Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino");
+            return new FileKey(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue());
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static Path findInode(Path dir, FileKey k) {
+        if (dir == null || !Files.isDirectory(dir)) {
+            return null;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                if (Files.isRegularFile(p) && k.equals(key(p))) {
+                    return p;
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
+    }
+
+    // ---- reading ---------------------------------------------------------------------------------------------
+
+    private boolean readRound() {
+        boolean progressed = false;
+        List<TrackedFile> order = new ArrayList<>(files.values());
+        order.sort(Comparator.comparing((TrackedFile f) -> !f.orphan)); // drain rotated files first
+        for (TrackedFile f : order) {
+            try {
+                progressed |= f.read();
+            } catch (IOException e) {
+                LOG.warn("reading {} failed: {}", f.path, e.toString());
+                metrics.error("read");
+            }
+        }
+        return progressed;
+    }
+
+    private boolean overInflightCap() {
+        boolean over = inflightBytes.get() >= config.maxInflightBytes();
+        if (over != pausedForInflight) {
+            pausedForInflight = over;
+            if (over) {
+                LOG.info("{} bytes await Kafka's acknowledgement; reading paused", inflightBytes.get());
+            } else {
+                LOG.info("reading resumed");
+            }
+        }
+        return over;
+    }
+
+    private void releaseDrained() {
+        long now = System.nanoTime();
+        for (var it = files.values().iterator(); it.hasNext(); ) {
+            TrackedFile f = it.next();
+            if (!f.orphan || now - f.lastDataNanos < config.rotateGrace().toNanos()
+                    || now - f.orphanSince < config.rotateGrace().toNanos()) {
+                continue;
+            }
+            try {
+                if (f.reader.position() < f.ch.size()) {
+                    continue;
+                }
+                if (f.reader.hasPartial() || (f.multiline != null && f.multiline.pending())) {
+                    f.flushPartial();
+                    continue;
+                }
+            } catch (IOException e) {
+                LOG.warn("{}: {}", f.path, e.toString());
+            }
+            if (f.acks.idle()) {
+                LOG.info("released {} (fully read and acknowledged)", f.path);
+                metrics.forgetFile(f.path.toString());
+                f.closeQuietly();
+                it.remove();
+            }
+        }
+    }
+
+    // ---- sending ---------------------------------------------------------------------------------------------
+
+    private void send(AckTracker.InFlight r) {
+        inflightBytes.addAndGet(r.value.length);
+        inflightRecords.incrementAndGet();
+        dispatch(r);
+    }
+
+    private void dispatch(AckTracker.InFlight r) {
+        try {
+            sink.send(r.value, new RecordSink.Delivery() {
+                @Override
+                public void acknowledged() {
+                    r.owner.acknowledge(r);
+                    inflightBytes.addAndGet(-r.value.length);
+                    inflightRecords.decrementAndGet();
+                    metrics.sent(1, r.value.length);
+                }
+
+                @Override
+                public void failed(Exception e) {
+                    onFailure(r, e);
+                }
+            });
+        } catch (RuntimeException e) {
+            onFailure(r, e);
+        }
+    }
+
+    private void onFailure(AckTracker.InFlight r, Exception e) {
+        metrics.error("send");
+        if (failed.isEmpty()) {
+            LOG.warn("Kafka did not take a record ({}); it is kept and re-sent", e.toString());
+        }
+        failed.add(r);
+    }
+
+    private void resendFailed(long now) {
+        if (failed.isEmpty()) {
+            retryBackoffMs = 0;
+            return;
+        }
+        if (retryBackoffMs > 0 && now - retryAtNanos < 0) {
+            return;
+        }
+        retryBackoffMs = retryBackoffMs == 0 ? 200 : Math.min(retryBackoffMs * 2, 5000);
+        retryAtNanos = now + TimeUnit.MILLISECONDS.toNanos(retryBackoffMs);
+        List<AckTracker.InFlight> batch = new ArrayList<>();
+        for (AckTracker.InFlight r; (r = failed.poll()) != null; ) {
+            batch.add(r);
+        }
+        for (AckTracker.InFlight r : batch) {
+            dispatch(r);
+        }
+    }
+
+    private void writeCheckpoint() {
+        List<FilePosition> positions = new ArrayList<>();
+        for (TrackedFile f : files.values()) {
+            positions.add(new FilePosition(f.key.dev(), f.key.ino(), f.fingerprint, f.acks.acked(), f.path.toString()));
+            try {
+                metrics.fileLag(f.path.toString(), Math.max(0, f.ch.size() - f.acks.acked()));
+            } catch (IOException ignored) {
+                // closed meanwhile
+            }
+        }
+        try {
+            checkpoints.save(positions);
+        } catch (IOException e) {
+            metrics.error("checkpoint");
+            LOG.error("cannot write checkpoint {}: {}", checkpoints.file(), e.toString());
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- one file --------------------------------------------------------------------------------------------
+
+    private final class TrackedFile {
+        final FileKey key;
+        final FileChannel ch;
+        Path path;
+        boolean orphan;
+        long orphanSince;
+        long lastDataNanos = System.nanoTime();
+        long lastFingerprintCheck = System.nanoTime();
+        Fingerprint fingerprint;
+        boolean fingerprintComplete;
+        String identity;
+        AckTracker acks;
+        LineReader reader;
+        Multiline multiline;
+
+        TrackedFile(FileKey key, Path path, FileChannel ch, long start) throws IOException {
+            this.key = key;
+            this.path = path;
+            this.ch = ch;
+            restart(start);
+        }
+
+        /** A new generation of content: fresh reader and ack tracker; acks for the old content are ignored. */
+        void restart(long start) throws IOException {
+            fingerprint = Fingerprint.of(ch);
+            fingerprintComplete = fingerprint.complete(ch);
+            identity = key.dev() + ":" + key.ino() + ":" + fingerprint.hash();
+            acks = new AckTracker(start);
+            reader = new LineReader(start, config.maxLineBytes(), CHUNK_BYTES);
+            multiline = config.multilinePattern() == null ? null
+                    : new Multiline(config.multilinePattern(), config.multilineMaxLines(), config.maxLineBytes());
+        }
+
+        boolean read() throws IOException {
+            long size = ch.size();
+            long now = System.nanoTime();
+            if (size < reader.position()) {
+                LOG.info("{} shrank from {} to {} bytes (copytruncate); reading from 0", path, reader.position(), size);
+                metrics.error("truncated_file");
+                restart(0);
+            } else if (now - lastFingerprintCheck > FINGERPRINT_CHECK_NANOS) {
+                lastFingerprintCheck = now;
+                if (fingerprintComplete && !fingerprint.matches(ch)) {
+                    LOG.info("{} was rewritten in place (first line changed); reading from 0", path);
+                    metrics.error("truncated_file");
+                    restart(0);
+                    size = ch.size();
+                }
+            }
+            if (multiline != null) {
+                multiline.flushIfQuiet(config.multilineTimeout().toNanos(), this::emitEvent);
+            }
+            if (size == reader.position()) {
+                return false;
+            }
+            if (!fingerprintComplete) {
+                // Taken before reading, from bytes that exist now, so ids derived from it never change.
+                fingerprint = Fingerprint.of(ch);
+                fingerprintComplete = fingerprint.complete(ch);
+                identity = key.dev() + ":" + key.ino() + ":" + fingerprint.hash();
+            }
+            boolean progressed = false;
+            for (int i = 0; i < CHUNKS_PER_FILE_PER_ROUND && !stopping; i++) {
+                if (overInflightCap()) {
+                    break;
+                }
+                int n = reader.readChunk(ch, size, this::onLine);
+                if (n <= 0) {
+                    break;
+                }
+                progressed = true;
+                lastDataNanos = System.nanoTime();
+            }
+            return progressed;
+        }
+
+        void onLine(long start, long end, byte[] b, int off, int len, long full) throws IOException {
+            metrics.linesRead(1);
+            if (multiline != null) {
+                multiline.offer(start, end, b, off, len, full, this::emitEvent);
+            } else {
+                emit(start, end, b, off, len, full);
+            }
+        }
+
+        void emitEvent(long start, long end, byte[] b, int len, long full) {
+            emit(start, end, b, 0, len, full);
+        }
+
+        void emit(long start, long end, byte[] b, int off, int len, long full) {
+            LogRecord r = decoder.decode(b, off, len, full);
+            if (decoder.lastUnparsed) {
+                metrics.unparsed();
+            }
+            r.put("log.file.path", path.toString());
+            r.put("log.offset", start);
+            enricher.enrich(r, new RecordOrigin(identity, path.toString(), start, Instant.now()));
+            byte[] value = r.toJsonBytes();
+            if (value.length > config.maxRecordBytes()) {
+                value = shrink(r, value.length);
+            }
+            send(acks.register(end, value));
+        }
+
+        /** A record over max_record_bytes (escaping can inflate a line): keep the head of its message. */
+        private byte[] shrink(LogRecord r, int size) {
+            String msg = r.text("message");
+            LogRecord small = LineDecoder.wrap(msg == null ? r.toJson() : msg, "record of " + size
+                    + " bytes cut to fit max_record_bytes");
+            for (String k : new String[] {"@timestamp", "event.id", "log.file.path", "log.offset", "host.name",
+                    "fabstir.node_id", "deployment.environment"}) {
+                if (r.has(k)) {
+                    small.put(k, r.get(k));
+                }
+            }
+            small.put(LineDecoder.TRUNCATED, true);
+            String m = small.text("message");
+            byte[] v = small.toJsonBytes();
+            while (v.length > config.maxRecordBytes() && m.length() > 0) {
+                m = m.substring(0, m.length() / 2);
+                small.put("message", m);
+                v = small.toJsonBytes();
+            }
+            return v;
+        }
+
+        void flushPartial() throws IOException {
+            reader.flushPartial(this::onLine);
+            if (multiline != null) {
+                multiline.flush(this::emitEvent);
+            }
+        }
+
+        void flushMultiline() throws IOException {
+            if (multiline != null) {
+                multiline.flush(this::emitEvent);
+            }
+        }
+
+        void closeQuietly() {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // releasing anyway
+            }
+        }
+    }
+
+    // ---- globs -----------------------------------------------------------------------------------------------
+
+    /** A glob such as {@code /var/log/fabstir/*.json} or {@code logs/**}{@code /*.json}: base folder + matcher. */
+    static final class Glob {
+        final Path base;
+        final PathMatcher matcher;
+        final int depth;
+
+        Glob(String pattern) {
+            Path abs = Path.of(pattern).toAbsolutePath().normalize();
+            Path b = abs.getRoot();
+            int i = 0;
+            for (; i < abs.getNameCount(); i++) {
+                String part = abs.getName(i).toString();
+                if (part.matches(".*[*?\\[{].*")) {
+                    break;
+                }
+                b = b.resolve(part);
+            }
+            if (i == abs.getNameCount()) {
+                base = abs.getParent();
+                depth = 1;
+            } else {
+                base = b;
+                depth = pattern.contains("**") ? Integer.MAX_VALUE : abs.getNameCount() - i;
+            }
+            String glob = abs.toString().replace("\\", "\\\\");
+            matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+        }
+
+        List<Path> matches() {
+            if (base == null || !Files.isDirectory(base)) {
+                return List.of();
+            }
+            try (Stream<Path> s = Files.walk(base, depth, new FileVisitOption[0])) {
+                return s.filter(p -> matcher.matches(p) && Files.isRegularFile(p)).sorted().toList();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                return List.of(); // a folder vanished mid-walk; the next scan tries again
+            }
+        }
+    }
+}
