@@ -191,14 +191,19 @@ public final class LokiIndexer implements AutoCloseable {
                 letters.add(new DeadLetters.Letter(src, e.errorType, "loki: " + e.getMessage()));
             }
         }
-        List<LokiPusher.Rejection> rejected = pusher.push(entries, this::waitPolling, () -> closing);
+        LokiPusher.Result result = pusher.push(entries, this::waitPolling, () -> closing,
+                e -> c.assignment().contains(new TopicPartition(e.source().topic(), e.source().partition())));
+        List<LokiPusher.Rejection> rejected = result.rejected();
+        if (!result.abandoned().isEmpty()) {
+            LOG.info("{} records of revoked partitions left to their new owner", result.abandoned().size());
+        }
         for (LokiPusher.Rejection rej : rejected) {
             letters.add(new DeadLetters.Letter(rej.entry().source(), rej.errorType(), rej.reason()));
         }
         if (!letters.isEmpty()) {
             sendToDlq(dlq, letters);
         }
-        metrics.indexed(entries.size() - rejected.size());
+        metrics.indexed(entries.size() - rejected.size() - result.abandoned().size());
         metrics.dlq(letters.size());
         commit(c, batch);
         c.resume(c.paused());

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,17 +57,33 @@ final class LokiPusher {
         this.metrics = metrics;
     }
 
+    /** What became of a batch: entries Loki refused for good, and entries given up because their partition moved. */
+    record Result(List<Rejection> rejected, List<LogEntry> abandoned) {}
+
+    /** One push's collaborators and findings. */
+    private record Ctx(Waiter waiter, BooleanSupplier stopping, Predicate<LogEntry> owned, List<Rejection> rejected,
+                       List<LogEntry> abandoned) {}
+
     List<Rejection> push(List<LogEntry> entries, Waiter waiter, BooleanSupplier stopping) {
-        List<Rejection> rejected = new ArrayList<>();
-        for (PushBatch.Request r : PushBatch.split(entries, maxBatchBytes, maxBatchEntries)) {
-            deliver(r, waiter, stopping, rejected, 0);
-        }
-        return rejected;
+        return push(entries, waiter, stopping, e -> true).rejected();
     }
 
-    private void deliver(PushBatch.Request request, Waiter waiter, BooleanSupplier stopping,
-                         List<Rejection> rejected, int fixes) {
-        LokiHttp.Response resp = sendUntilAnswered(request, waiter, stopping);
+    /**
+     * Pushes {@code entries}. Before each retry, entries whose partition this consumer no longer owns
+     * ({@code owned} false, after a rebalance during an outage) are dropped: their new owner sends them.
+     */
+    Result push(List<LogEntry> entries, Waiter waiter, BooleanSupplier stopping, Predicate<LogEntry> owned) {
+        Ctx ctx = new Ctx(waiter, stopping, owned, new ArrayList<>(), new ArrayList<>());
+        for (PushBatch.Request r : PushBatch.split(entries, maxBatchBytes, maxBatchEntries)) {
+            deliver(r, ctx, 0);
+        }
+        return new Result(ctx.rejected(), ctx.abandoned());
+    }
+
+    private void deliver(PushBatch.Request request, Ctx ctx, int fixes) {
+        PushBatch.Request[] sent = {request};
+        LokiHttp.Response resp = sendUntilAnswered(sent, ctx);
+        request = sent[0];
         if (resp.accepted()) {
             return;
         }
@@ -76,7 +93,7 @@ final class LokiPusher {
             int half = all.size() / 2;
             for (List<LogEntry> part : List.of(all.subList(0, half), all.subList(half, all.size()))) {
                 for (PushBatch.Request r : PushBatch.split(part, Integer.MAX_VALUE, Integer.MAX_VALUE)) {
-                    deliver(r, waiter, stopping, rejected, fixes);
+                    deliver(r, ctx, fixes);
                 }
             }
             return;
@@ -85,7 +102,7 @@ final class LokiPusher {
         List<LogEntry> entries = request.entries();
         Map<LogEntry, String> failed = matchFailures(request, resp.body());
         if (failed != null) {
-            handleRefused(failed, waiter, stopping, rejected, fixes);
+            handleRefused(failed, ctx, fixes);
             return;
         }
         if (entries.size() > 1) {
@@ -93,24 +110,23 @@ final class LokiPusher {
             // already took are sent again; Loki drops an exact duplicate (same stream, time and line).
             if (request.streams().size() > 1) {
                 for (PushBatch.Stream s : request.streams()) {
-                    deliver(new PushBatch.Request(List.of(s)), waiter, stopping, rejected, fixes);
+                    deliver(new PushBatch.Request(List.of(s)), ctx, fixes);
                 }
             } else {
                 PushBatch.Stream s = request.streams().get(0);
                 for (LogEntry e : s.entries()) {
-                    deliver(single(e), waiter, stopping, rejected, fixes);
+                    deliver(single(e), ctx, fixes);
                 }
             }
             return;
         }
         Map<LogEntry, String> one = new IdentityHashMap<>();
         one.put(entries.get(0), "HTTP " + resp.status() + ": " + resp.body().strip());
-        handleRefused(one, waiter, stopping, rejected, fixes);
+        handleRefused(one, ctx, fixes);
     }
 
     /** Fixes what can be fixed and sends it again (once); the rest is rejected with Loki's reason. */
-    private void handleRefused(Map<LogEntry, String> failed, Waiter waiter, BooleanSupplier stopping,
-                               List<Rejection> rejected, int fixes) {
+    private void handleRefused(Map<LogEntry, String> failed, Ctx ctx, int fixes) {
         List<LogEntry> resend = new ArrayList<>();
         for (Map.Entry<LogEntry, String> f : failed.entrySet()) {
             LogEntry e = f.getKey();
@@ -141,13 +157,13 @@ final class LokiPusher {
                     default -> { }
                 }
             }
-            rejected.add(new Rejection(e, "loki_" + kind.name().toLowerCase(java.util.Locale.ROOT),
+            ctx.rejected().add(new Rejection(e, "loki_" + kind.name().toLowerCase(java.util.Locale.ROOT),
                     "loki: " + reason));
         }
         if (!resend.isEmpty()) {
             resend.sort(Comparator.comparingLong(LogEntry::tsNanos));
             for (PushBatch.Request r : PushBatch.split(resend, maxBatchBytes, maxBatchEntries)) {
-                deliver(r, waiter, stopping, rejected, fixes + 1);
+                deliver(r, ctx, fixes + 1);
             }
         }
     }
@@ -190,11 +206,12 @@ final class LokiPusher {
         return new PushBatch.Request(List.of(new PushBatch.Stream(e.stream(), e.streamKey(), List.of(e))));
     }
 
-    private LokiHttp.Response sendUntilAnswered(PushBatch.Request request, Waiter waiter, BooleanSupplier stopping) {
-        byte[] body = encoder.encode(request);
+    /** Sends {@code request[0]} until Loki answers something other than "try again"; may shrink it (see push). */
+    private LokiHttp.Response sendUntilAnswered(PushBatch.Request[] request, Ctx ctx) {
+        byte[] body = encoder.encode(request[0]);
         long backoffMs = initialBackoff.toMillis();
         while (true) {
-            if (stopping.getAsBoolean()) {
+            if (ctx.stopping().getAsBoolean()) {
                 throw new Stopped();
             }
             LokiHttp.Response resp = http.push(body, encoder.contentType());
@@ -205,16 +222,45 @@ final class LokiPusher {
             long jittered = backoffMs / 2 + ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1);
             long waitMs = resp.retryAfter().map(Duration::toMillis)
                     .map(ra -> Math.min(ra, maxBackoff.toMillis())).orElse(jittered);
-            LOG.warn("Loki push of {} entries not accepted ({}), retrying in {} ms", request.entryCount(),
+            LOG.warn("Loki push of {} entries not accepted ({}), retrying in {} ms", request[0].entryCount(),
                     describe(resp), waitMs);
             try {
-                waiter.await(Duration.ofMillis(waitMs));
+                ctx.waiter().await(Duration.ofMillis(waitMs));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new Stopped();
             }
             backoffMs = Math.min(maxBackoff.toMillis(), Math.max(1, backoffMs * 2));
+            PushBatch.Request kept = retainOwned(request[0], ctx);
+            if (kept != request[0]) {
+                request[0] = kept;
+                if (kept.streams().isEmpty()) {
+                    return new LokiHttp.Response(204, "", java.util.Optional.empty());
+                }
+                body = encoder.encode(kept);
+            }
         }
+    }
+
+    /** The request without entries whose partition was revoked while waiting; the same instance if none was. */
+    private static PushBatch.Request retainOwned(PushBatch.Request request, Ctx ctx) {
+        boolean changed = false;
+        List<PushBatch.Stream> streams = new ArrayList<>();
+        for (PushBatch.Stream s : request.streams()) {
+            List<LogEntry> keep = new ArrayList<>();
+            for (LogEntry e : s.entries()) {
+                if (ctx.owned().test(e)) {
+                    keep.add(e);
+                } else {
+                    ctx.abandoned().add(e);
+                    changed = true;
+                }
+            }
+            if (!keep.isEmpty()) {
+                streams.add(new PushBatch.Stream(s.labels(), s.key(), keep));
+            }
+        }
+        return changed ? new PushBatch.Request(streams) : request;
     }
 
     /**

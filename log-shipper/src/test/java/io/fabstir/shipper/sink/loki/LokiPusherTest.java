@@ -184,6 +184,28 @@ class LokiPusherTest {
     }
 
     @Test
+    void entriesOfAPartitionRevokedDuringAnOutageAreLeftToTheirNewOwner() throws Exception {
+        loki.down(true);
+        List<LogEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            LogEntry e = record("node-" + i, "INFO", "2026-11-24T07:00:0" + i + "Z", "j", i);
+            LogEntry.Source s = e.source();
+            entries.add(new LogEntry(e.stream(), e.streamKey(), e.tsNanos(), e.line(), e.metadata(),
+                    new LogEntry.Source(s.topic(), i % 2, s.offset(), s.key(), s.value())));
+        }
+        java.util.concurrent.atomic.AtomicBoolean revoked = new java.util.concurrent.atomic.AtomicBoolean();
+        LokiPusher.Result r = pusher(PushFormat.PROTOBUF, null, null).push(entries, d -> {
+            Thread.sleep(d.toMillis());
+            revoked.set(true); // partition 1 moves to another consumer while Loki is down
+            loki.down(false);
+        }, () -> false, e -> !revoked.get() || e.source().partition() == 0);
+        assertThat(r.rejected()).isEmpty();
+        assertThat(r.abandoned()).extracting(e -> e.source().partition()).containsOnly(1).hasSize(3);
+        assertThat(loki.accepted()).extracting(e -> e.metadata().get("event_id"))
+                .containsExactlyInAnyOrder("ev-0", "ev-2", "ev-4");
+    }
+
+    @Test
     void tenantAndBasicAuthHeadersAreSent() throws Exception {
         String auth = "Basic " + Base64.getEncoder().encodeToString("u:p".getBytes(StandardCharsets.UTF_8));
         push(pusher(PushFormat.PROTOBUF, "team-a", auth), List.of(record("n", "INFO", "2026-11-24T07:00:00Z", "j", 1)));

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -327,15 +326,14 @@ final class LokiReceiver implements AutoCloseable {
         List<Stream> out = new ArrayList<>();
         for (JsonNode s : root.path("streams")) {
             Map<String, String> labels = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = s.path("stream").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
+            for (Map.Entry<String, JsonNode> f : s.path("stream").properties()) {
                 labels.put(f.getKey(), f.getValue().asText());
             }
             List<Entry> entries = new ArrayList<>();
             for (JsonNode v : s.path("values")) {
                 Map<String, String> md = new LinkedHashMap<>();
                 if (v.size() > 2) {
-                    v.get(2).fields().forEachRemaining(f -> md.put(f.getKey(), f.getValue().asText()));
+                    v.get(2).properties().forEach(f -> md.put(f.getKey(), f.getValue().asText()));
                 }
                 entries.add(new Entry(Map.of(), Long.parseLong(v.get(0).asText()), v.get(1).asText(), md, null));
             }
