@@ -349,7 +349,7 @@ public final class LokiIndexer implements AutoCloseable {
         private Duration retryMax = Duration.ofSeconds(30);
         private Duration requestTimeout = Duration.ofSeconds(30);
         private Map<String, Object> consumerProperties = Map.of();
-        private PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
+        private PrometheusRegistry registry = io.fabstir.shipper.metrics.MetricsEndpoint.registry();
 
         private Builder() {}
 
@@ -385,6 +385,7 @@ public final class LokiIndexer implements AutoCloseable {
         public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
         /** Any Kafka consumer property (security, timeouts…); auto commit is always off. */
         public Builder consumerProperties(Map<String, ?> v) { consumerProperties = Map.copyOf(v); return this; }
+        /** Where the metrics are registered; default the shipper's shared registry ({@code MetricsEndpoint.registry()}). */
         public Builder metricsRegistry(PrometheusRegistry v) { registry = v; return this; }
 
         public LokiIndexer build() {
