@@ -12,9 +12,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Flat configuration keys of the Loki sink, for a config file or the command line. Every {@code loki.*} key is
- * checked (a misspelt one is an error, not silently ignored); {@code kafka.consumer.<property>} passes any Kafka
- * consumer property through.
+ * Flat configuration keys of the Loki sink, named like the other {@code fabstir-shipper} settings (dotted YAML paths,
+ * so {@code loki.url} is {@code loki: {url: …}} in the file and {@code FABSTIR_LOKI_URL} in the environment). Every
+ * {@code loki.*} and {@code kafka.*} key is checked (a misspelt one is an error, not silently ignored);
+ * {@code kafka.properties.<property>} passes any Kafka client property through, to both clients, or to one with
+ * a {@code consumer.} / {@code producer.} prefix.
  */
 public final class LokiConfig {
 
@@ -22,28 +24,29 @@ public final class LokiConfig {
     public static final String TENANT = "loki.tenant";
     public static final String FORMAT = "loki.format";
     public static final String LABELS = "loki.labels";
-    public static final String LABELS_MAX_VALUES = "loki.labels.max.values";
-    public static final String STRUCTURED_METADATA = "loki.structured.metadata";
+    public static final String LABELS_MAX_VALUES = "loki.labels_max_values";
+    public static final String STRUCTURED_METADATA = "loki.structured_metadata";
     public static final String BASIC_USER = "loki.auth.basic.username";
-    public static final String BASIC_PASSWORD_FILE = "loki.auth.basic.password.file";
-    public static final String BASIC_PASSWORD_ENV = "loki.auth.basic.password.env";
-    public static final String BEARER_TOKEN_FILE = "loki.auth.bearer.token.file";
-    public static final String BEARER_TOKEN_ENV = "loki.auth.bearer.token.env";
-    public static final String TLS_CA_FILE = "loki.tls.ca.file";
-    public static final String BATCH_MAX_BYTES = "loki.batch.max.bytes";
-    public static final String BATCH_MAX_ENTRIES = "loki.batch.max.entries";
-    public static final String BATCH_LINGER_MS = "loki.batch.linger.ms";
-    public static final String LINE_MAX_BYTES = "loki.line.max.bytes";
-    public static final String RETRY_INITIAL_MS = "loki.retry.initial.ms";
-    public static final String RETRY_MAX_MS = "loki.retry.max.ms";
-    public static final String REQUEST_TIMEOUT_MS = "loki.request.timeout.ms";
-    public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap.servers";
+    public static final String BASIC_PASSWORD_FILE = "loki.auth.basic.password_file";
+    public static final String BASIC_PASSWORD_ENV = "loki.auth.basic.password_env";
+    public static final String BEARER_TOKEN_FILE = "loki.auth.bearer.token_file";
+    public static final String BEARER_TOKEN_ENV = "loki.auth.bearer.token_env";
+    public static final String TLS_CA_FILE = "loki.tls.ca_file";
+    public static final String BATCH_MAX_BYTES = "loki.batch.max_bytes";
+    public static final String BATCH_MAX_ENTRIES = "loki.batch.max_entries";
+    public static final String BATCH_LINGER_MS = "loki.batch.linger_ms";
+    public static final String LINE_MAX_BYTES = "loki.line.max_bytes";
+    public static final String RETRY_INITIAL_MS = "loki.retry.initial_ms";
+    public static final String RETRY_MAX_MS = "loki.retry.max_ms";
+    public static final String REQUEST_TIMEOUT_MS = "loki.request_timeout_ms";
+    public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap_servers";
     public static final String KAFKA_TOPIC = "kafka.topic";
-    public static final String KAFKA_GROUP = "kafka.group.id";
-    public static final String KAFKA_DLQ_TOPIC = "kafka.dlq.topic";
-    public static final String KAFKA_CONSUMER_PREFIX = "kafka.consumer.";
+    public static final String KAFKA_GROUP = "kafka.group_id";
+    public static final String KAFKA_DLQ_TOPIC = "kafka.dlq_topic";
+    public static final String KAFKA_PROPERTIES_PREFIX = "kafka.properties.";
 
-    private static final Set<String> KNOWN = Set.of(URL, TENANT, FORMAT, LABELS, LABELS_MAX_VALUES,
+    /** Every key this class reads (for a settings loader that must list its known keys). */
+    public static final Set<String> KEYS = Set.of(URL, TENANT, FORMAT, LABELS, LABELS_MAX_VALUES,
             STRUCTURED_METADATA, BASIC_USER, BASIC_PASSWORD_FILE, BASIC_PASSWORD_ENV, BEARER_TOKEN_FILE,
             BEARER_TOKEN_ENV, TLS_CA_FILE, BATCH_MAX_BYTES, BATCH_MAX_ENTRIES, BATCH_LINGER_MS, LINE_MAX_BYTES,
             RETRY_INITIAL_MS, RETRY_MAX_MS, REQUEST_TIMEOUT_MS, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_GROUP,
@@ -68,17 +71,17 @@ public final class LokiConfig {
     /** A builder filled from {@code config}; {@code build()} on it completes the validation. */
     public static LokiIndexer.Builder builder(Map<String, String> config) {
         LokiIndexer.Builder b = LokiIndexer.builder();
-        Map<String, Object> consumer = new HashMap<>();
+        Map<String, String> kafka = new HashMap<>();
         for (Map.Entry<String, String> e : config.entrySet()) {
             String k = e.getKey();
-            if (k.startsWith(KAFKA_CONSUMER_PREFIX)) {
-                consumer.put(k.substring(KAFKA_CONSUMER_PREFIX.length()), e.getValue());
-            } else if ((k.startsWith("loki.") || k.startsWith("kafka.")) && !KNOWN.contains(k)) {
-                throw new InvalidKey(k, "unknown key (known: " + String.join(", ", new java.util.TreeSet<>(KNOWN))
-                        + ", " + KAFKA_CONSUMER_PREFIX + "<property>)");
+            if (k.startsWith(KAFKA_PROPERTIES_PREFIX)) {
+                kafka.put(k.substring(KAFKA_PROPERTIES_PREFIX.length()), e.getValue());
+            } else if ((k.startsWith("loki.") || k.startsWith("kafka.")) && !KEYS.contains(k)) {
+                throw new InvalidKey(k, "unknown key (known: " + String.join(", ", new java.util.TreeSet<>(KEYS))
+                        + ", " + KAFKA_PROPERTIES_PREFIX + "<property>)");
             }
         }
-        b.consumerProperties(consumer);
+        b.kafkaProperties(kafka);
         String url = config.get(URL);
         if (url == null || url.isBlank()) {
             throw new InvalidKey(URL, "is required");

@@ -74,17 +74,17 @@ public final class LokiIndexer implements AutoCloseable {
                 b.retryInitial, b.retryMax, metrics);
 
         Map<String, Object> c = new HashMap<>(b.consumerProperties);
+        Map<String, Object> p = new HashMap<>(b.producerProperties);
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, b.groupId);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, b.groupId);
         this.consumerProps = c;
-        Map<String, Object> p = new HashMap<>();
         for (Map.Entry<String, Object> e : b.consumerProperties.entrySet()) {
-            // The DLQ producer talks to the same cluster: share its security settings.
+            // The DLQ producer talks to the same cluster: share its security settings unless given its own.
             if (e.getKey().startsWith("security.") || e.getKey().startsWith("sasl.") || e.getKey().startsWith("ssl.")) {
-                p.put(e.getKey(), e.getValue());
+                p.putIfAbsent(e.getKey(), e.getValue());
             }
         }
         p.put("bootstrap.servers", b.bootstrapServers);
@@ -349,6 +349,7 @@ public final class LokiIndexer implements AutoCloseable {
         private Duration retryMax = Duration.ofSeconds(30);
         private Duration requestTimeout = Duration.ofSeconds(30);
         private Map<String, Object> consumerProperties = Map.of();
+        private Map<String, Object> producerProperties = Map.of();
         private PrometheusRegistry registry = io.fabstir.shipper.metrics.MetricsEndpoint.registry();
 
         private Builder() {}
@@ -385,14 +386,38 @@ public final class LokiIndexer implements AutoCloseable {
         public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
         /** Any Kafka consumer property (security, timeouts…); auto commit is always off. */
         public Builder consumerProperties(Map<String, ?> v) { consumerProperties = Map.copyOf(v); return this; }
+        /** Properties of the DLQ producer (acks=all and idempotence are kept). */
+        public Builder producerProperties(Map<String, ?> v) { producerProperties = Map.copyOf(v); return this; }
+
+        /**
+         * Kafka client properties as the {@code index} command takes them: {@code consumer.x} for the consumer only,
+         * {@code producer.x} for the DLQ producer only, anything else for both.
+         */
+        public Builder kafkaProperties(Map<String, String> v) {
+            Map<String, Object> consumer = new HashMap<>();
+            Map<String, Object> producer = new HashMap<>();
+            v.forEach((k, val) -> {
+                if (k.startsWith("consumer.")) {
+                    consumer.put(k.substring("consumer.".length()), val);
+                } else if (k.startsWith("producer.")) {
+                    producer.put(k.substring("producer.".length()), val);
+                } else {
+                    consumer.put(k, val);
+                    producer.put(k, val);
+                }
+            });
+            consumerProperties = Map.copyOf(consumer);
+            producerProperties = Map.copyOf(producer);
+            return this;
+        }
         /** Where the metrics are registered; default the shipper's shared registry ({@code MetricsEndpoint.registry()}). */
         public Builder metricsRegistry(PrometheusRegistry v) { registry = v; return this; }
 
         public LokiIndexer build() {
-            require(bootstrapServers, "kafka.bootstrap.servers");
+            require(bootstrapServers, "kafka.bootstrap_servers");
             require(topic, "kafka.topic");
-            require(groupId, "kafka.group.id");
-            require(dlqTopic, "kafka.dlq.topic");
+            require(groupId, "kafka.group_id");
+            require(dlqTopic, "kafka.dlq_topic");
             if (url == null) {
                 throw new LokiConfig.InvalidKey("loki.url", "is required");
             }
@@ -405,13 +430,13 @@ public final class LokiIndexer implements AutoCloseable {
                 throw new LokiConfig.InvalidKey("enable.auto.commit",
                         "must stay false: offsets are committed only after Loki accepted");
             }
-            positive(batchMaxBytes, "loki.batch.max.bytes");
-            positive(batchMaxEntries, "loki.batch.max.entries");
+            positive(batchMaxBytes, "loki.batch.max_bytes");
+            positive(batchMaxEntries, "loki.batch.max_entries");
             if (maxLineBytes < 256) {
-                throw new LokiConfig.InvalidKey("loki.line.max.bytes", "must be at least 256");
+                throw new LokiConfig.InvalidKey("loki.line.max_bytes", "must be at least 256");
             }
             if (retryInitial.isNegative() || retryInitial.isZero() || retryMax.compareTo(retryInitial) < 0) {
-                throw new LokiConfig.InvalidKey("loki.retry.max.ms", "must be >= loki.retry.initial.ms > 0");
+                throw new LokiConfig.InvalidKey("loki.retry.max_ms", "must be >= loki.retry.initial_ms > 0");
             }
             try {
                 LabelRules.of(labels, maxLabelValues);
@@ -421,13 +446,13 @@ public final class LokiIndexer implements AutoCloseable {
             try {
                 new RecordMapper(LabelRules.defaults(), structuredMetadata, maxLineBytes);
             } catch (IllegalArgumentException e) {
-                throw new LokiConfig.InvalidKey("loki.structured.metadata", e.getMessage());
+                throw new LokiConfig.InvalidKey("loki.structured_metadata", e.getMessage());
             }
             if (caFile != null) {
                 try {
                     LokiHttp.sslContextTrusting(caFile);
                 } catch (IllegalArgumentException e) {
-                    throw new LokiConfig.InvalidKey("loki.tls.ca.file", e.getMessage());
+                    throw new LokiConfig.InvalidKey("loki.tls.ca_file", e.getMessage());
                 }
             }
             return new LokiIndexer(this, authorization());
@@ -437,17 +462,17 @@ public final class LokiIndexer implements AutoCloseable {
             boolean basic = basicUser != null;
             boolean bearer = bearerTokenFile != null || bearerTokenEnv != null;
             if (basic && bearer) {
-                throw new LokiConfig.InvalidKey("loki.auth.bearer.token.file", "basic and bearer auth are exclusive");
+                throw new LokiConfig.InvalidKey("loki.auth.bearer.token_file", "basic and bearer auth are exclusive");
             }
             if (basic) {
-                String pw = secret(basicPasswordFile, basicPasswordEnv, "loki.auth.basic.password.file",
-                        "loki.auth.basic.password.env");
+                String pw = secret(basicPasswordFile, basicPasswordEnv, "loki.auth.basic.password_file",
+                        "loki.auth.basic.password_env");
                 String token = basicUser + ":" + pw;
                 return "Basic " + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8));
             }
             if (bearer) {
-                return "Bearer " + secret(bearerTokenFile, bearerTokenEnv, "loki.auth.bearer.token.file",
-                        "loki.auth.bearer.token.env");
+                return "Bearer " + secret(bearerTokenFile, bearerTokenEnv, "loki.auth.bearer.token_file",
+                        "loki.auth.bearer.token_env");
             }
             return null;
         }

@@ -64,7 +64,7 @@ class LokiConfigTest {
         assertInvalid(c, LokiConfig.BASIC_PASSWORD_FILE);
 
         c = minimal();
-        c.put("kafka.consumer.enable.auto.commit", "true");
+        c.put("kafka.properties.consumer.enable.auto.commit", "true");
         assertInvalid(c, "enable.auto.commit");
     }
 
@@ -102,6 +102,13 @@ class LokiConfigTest {
         c.put(LokiConfig.URL, "https://loki:3100");
         c.put(LokiConfig.TLS_CA_FILE, ca.toString());
         assertInvalid(c, LokiConfig.TLS_CA_FILE);
+    }
+
+    @Test
+    void keysFollowTheShipperSettingsConvention() {
+        assertThat(LokiConfig.KEYS).contains("loki.url", "loki.tenant", "loki.labels", "loki.auth.basic.password_file",
+                "kafka.bootstrap_servers", "kafka.group_id", "kafka.topic", "kafka.dlq_topic");
+        assertThat(LokiConfig.KEYS).allMatch(k -> k.matches("[a-z]+(\\.[a-z_]+)+"));
     }
 
     @Test
