@@ -149,8 +149,10 @@ public final class Redactor {
                 out = Mnemonics.redact(out, MASK);
             }
         }
-        for (Pattern p : extraPatterns) {
-            out = replaceAll(p, out, Matcher.quoteReplacement(MASK));
+        if (!extraPatterns.isEmpty()) {
+            for (int i = 0; i < extraPatterns.size(); i++) {
+                out = replaceAll(extraPatterns.get(i), out, Matcher.quoteReplacement(MASK));
+            }
         }
         return out;
     }
@@ -205,68 +207,107 @@ public final class Redactor {
         return changed;
     }
 
-    /** One linear pass that says which rules could possibly match, so clean text costs no regex at all. */
+    /** Character classes for the pre-scan (ASCII only; anything else is "other"). */
+    private static final byte[] CLASS = new byte[128];
+    private static final int C_HEX = 1;
+    private static final int C_LOWER = 2;
+    private static final int C_SPACE = 4;
+    private static final int C_TRIGGER = 8;
+    /** Shortest text any length-bound rule can match: 64 hex digits, or 12 words of 3+ letters. */
+    private static final int LONG_RULES_MIN = Math.min(64, Mnemonics.MIN_WORDS * 4 - 1);
+
+    static {
+        for (char c = '0'; c <= '9'; c++) {
+            CLASS[c] |= C_HEX;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            CLASS[c] |= C_LOWER;
+        }
+        for (char c = 'a'; c <= 'f'; c++) {
+            CLASS[c] |= C_HEX;
+            CLASS[c - 32] |= C_HEX;
+        }
+        for (char c : new char[] {' ', '\t', '\n', '\r'}) {
+            CLASS[c] |= C_SPACE;
+        }
+        // 'y' rather than 'e' for "eyJ": far rarer in ordinary text, so fewer trigger checks
+        for (char c : new char[] {'=', ':', '-', 'y', 'b', 'B'}) {
+            CLASS[c] |= C_TRIGGER;
+        }
+    }
+
+    /**
+     * One linear pass that says which rules could possibly match, so clean text costs no regex at all. This runs
+     * on every logged string, so it is a table lookup per character; the hex/mnemonic bookkeeping is skipped for
+     * strings too short to hold either.
+     */
     private static int prescan(String s) {
-        int flags = 0;
         int n = s.length();
+        if (n < LONG_RULES_MIN) {
+            int flags = 0;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c < 128 && (CLASS[c] & C_TRIGGER) != 0) {
+                    flags |= trigger(s, i, c);
+                }
+            }
+            return flags;
+        }
+        int flags = 0;
         int hexRun = 0;
         int lowerWords = 0;
         int wordLen = 0;
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
+            int k = c < 128 ? CLASS[c] : 0;
+            if ((k & C_HEX) != 0) {
                 if (++hexRun >= 64) {
                     flags |= HEX_FLAG;
                 }
             } else {
                 hexRun = 0;
             }
-            if (c >= 'a' && c <= 'z') {
+            if ((k & C_LOWER) != 0) {
                 wordLen++;
-            } else if ((c == ' ' || c == '\t' || c == '\n' || c == '\r') && wordLen > 0) {
-                if (wordLen >= 3 && wordLen <= 8) {
-                    if (++lowerWords >= Mnemonics.MIN_WORDS - 1) {
-                        flags |= MNEMONIC_FLAG;
+            } else if ((k & C_SPACE) != 0) {
+                if (wordLen > 0) {
+                    if (wordLen >= 3 && wordLen <= 8) {
+                        if (++lowerWords >= Mnemonics.MIN_WORDS - 1) {
+                            flags |= MNEMONIC_FLAG;
+                        }
+                    } else {
+                        lowerWords = 0;
                     }
-                } else {
-                    lowerWords = 0;
+                    wordLen = 0;
                 }
-                wordLen = 0;
-            } else if (!(c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+            } else {
                 wordLen = 0;
                 lowerWords = 0;
             }
-            switch (c) {
-                case '=':
-                    flags |= KV_FLAG;
-                    break;
-                case ':':
-                    flags |= KV_FLAG;
-                    if (i + 2 < n && s.charAt(i + 1) == '/' && s.charAt(i + 2) == '/' && s.indexOf('@', i) > 0) {
-                        flags |= URL_FLAG;
-                    }
-                    break;
-                case '-':
-                    if (s.startsWith("-----BEGIN", i)) {
-                        flags |= PEM_FLAG;
-                    }
-                    break;
-                case 'e':
-                    if (i + 2 < n && s.charAt(i + 1) == 'y' && s.charAt(i + 2) == 'J') {
-                        flags |= JWT_FLAG;
-                    }
-                    break;
-                case 'b':
-                case 'B':
-                    if (s.regionMatches(true, i, "bearer", 0, 6)) {
-                        flags |= BEARER_FLAG;
-                    }
-                    break;
-                default:
-                    break;
+            if ((k & C_TRIGGER) != 0) {
+                flags |= trigger(s, i, c);
             }
         }
         return flags;
+    }
+
+    private static int trigger(String s, int i, char c) {
+        int n = s.length();
+        switch (c) {
+            case '=':
+                return KV_FLAG;
+            case ':':
+                if (i + 2 < n && s.charAt(i + 1) == '/' && s.charAt(i + 2) == '/' && s.indexOf('@', i) > 0) {
+                    return KV_FLAG | URL_FLAG;
+                }
+                return KV_FLAG;
+            case '-':
+                return s.startsWith("-----BEGIN", i) ? PEM_FLAG : 0;
+            case 'y':
+                return i > 0 && i + 1 < n && s.charAt(i - 1) == 'e' && s.charAt(i + 1) == 'J' ? JWT_FLAG : 0;
+            default: // b, B
+                return s.regionMatches(true, i, "bearer", 0, 6) ? BEARER_FLAG : 0;
+        }
     }
 
     private static String replaceAll(Pattern p, String text, String replacement) {

@@ -99,10 +99,12 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
     private byte[] datasetBytes;
     private String[] staticNames = new String[0];
     private byte[][] staticBytes = new byte[0][];
+    private FieldName[] names = new FieldName[256];
 
     @Override
     public void start() {
         redactor = redaction ? Redactor.defaults() : Redactor.disabled();
+        names = new FieldName[256];
         String name = firstNonBlank(serviceName, System.getProperty("otel.service.name"),
                 System.getenv("OTEL_SERVICE_NAME"), resourceAttribute("service.name"), "unknown_service:java");
         String version = firstNonBlank(serviceVersion, resourceAttribute("service.version"));
@@ -210,14 +212,10 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
             }
         }
         if (mdc != null && !mdc.isEmpty()) {
-            for (Map.Entry<String, String> e : mdc.entrySet()) {
-                String key = e.getKey();
-                if (key.equals(traceIdMdcKey) || key.equals(spanIdMdcKey) || key.equals(traceFlagsMdcKey)
-                        || excludeMdc.contains(key) || (!includeMdc.isEmpty() && !includeMdc.contains(key))) {
-                    continue;
-                }
-                field(out, s, key, e.getValue());
-            }
+            // forEach with a reused callback: an entrySet iterator would be this encoder's only garbage
+            s.mdcWriter.encoder = this;
+            mdc.forEach(s.mdcWriter);
+            s.mdcWriter.encoder = null;
         }
         for (int i = 0; i < staticNames.length; i++) {
             if (!s.seen(staticNames[i])) {
@@ -272,19 +270,65 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
         }
     }
 
+    void mdcField(Scratch s, String key, String value) {
+        if (key.equals(traceIdMdcKey) || key.equals(spanIdMdcKey) || key.equals(traceFlagsMdcKey)
+                || (!excludeMdc.isEmpty() && excludeMdc.contains(key))
+                || (!includeMdc.isEmpty() && !includeMdc.contains(key))) {
+            return;
+        }
+        field(s.out, s, key, value);
+    }
+
     private void field(JsonBuffer out, Scratch s, String key, Object value) {
-        if (key == null || RESERVED.contains(key) || s.seen(key)) {
+        if (key == null) {
+            return;
+        }
+        FieldName name = fieldName(key);
+        if (name.reserved || s.seen(key)) {
             return;
         }
         s.remember(key);
-        out.raw((byte) ',');
-        out.quoted(key, -1);
-        out.raw((byte) ':');
-        if (value != null && redactor.isSensitiveKey(key)) {
+        out.raw(name.prefix);
+        if (value != null && name.sensitive) {
             out.raw(MASK);
             return;
         }
         value(out, value, 0);
+    }
+
+    /**
+     * The encoded {@code ,"name":} and verdicts for a user field name. Names repeat endlessly (MDC keys, argument
+     * keys are constants), so they are cached in a small direct-mapped table; entries are immutable, so racing
+     * threads at worst compute one twice.
+     */
+    private FieldName fieldName(String key) {
+        FieldName[] cache = names;
+        int slot = key.hashCode() & (cache.length - 1);
+        FieldName cached = cache[slot];
+        if (cached != null && (cached.key == key || cached.key.equals(key))) {
+            return cached;
+        }
+        JsonBuffer b = new JsonBuffer();
+        b.raw((byte) ',');
+        b.quoted(key, -1);
+        b.raw((byte) ':');
+        FieldName made = new FieldName(key, b.toByteArray(), RESERVED.contains(key), redactor.isSensitiveKey(key));
+        cache[slot] = made;
+        return made;
+    }
+
+    private static final class FieldName {
+        final String key;
+        final byte[] prefix;
+        final boolean reserved;
+        final boolean sensitive;
+
+        FieldName(String key, byte[] prefix, boolean reserved, boolean sensitive) {
+            this.key = key;
+            this.prefix = prefix;
+            this.reserved = reserved;
+            this.sensitive = sensitive;
+        }
     }
 
     private void value(JsonBuffer out, Object v, int depth) {
@@ -569,11 +613,26 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    private static final class MdcWriter implements java.util.function.BiConsumer<String, String> {
+        private final Scratch scratch;
+        FabstirJsonEncoder encoder;
+
+        MdcWriter(Scratch scratch) {
+            this.scratch = scratch;
+        }
+
+        @Override
+        public void accept(String key, String value) {
+            encoder.mdcField(scratch, key, value);
+        }
+    }
+
     /** Per-thread reusable state: output buffer, timestamp cache, id generator, names written so far. */
     private static final class Scratch {
         final JsonBuffer out = new JsonBuffer();
         final EventIds ids = new EventIds();
         final String[] spanIds = new String[2];
+        final MdcWriter mdcWriter = new MdcWriter(this);
         String[] names = new String[32];
         int seen;
         boolean busy;
@@ -583,7 +642,8 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
 
         boolean seen(String key) {
             for (int i = 0; i < seen; i++) {
-                if (names[i].equals(key)) {
+                String n = names[i];
+                if (n == key || n.equals(key)) {
                     return true;
                 }
             }

@@ -96,7 +96,16 @@ final class JsonBuffer {
         ensure((end - from) * 6 + 4);
         byte[] b = buf;
         int p = len;
-        for (int i = from; i < end; i++) {
+        int i = from;
+        // fast path: plain ASCII needing no escape, the overwhelming majority of log text
+        for (; i < end; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || ESCAPE[c] != 0) {
+                break;
+            }
+            b[p++] = (byte) c;
+        }
+        for (; i < end; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
                 byte e = ESCAPE[c];
