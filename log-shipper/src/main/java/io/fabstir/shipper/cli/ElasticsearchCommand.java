@@ -59,13 +59,13 @@ abstract class ElasticsearchCommand {
     abstract Set<String> extraKeys();
 
     /** Lets a subclass add its own flags. */
-    void flags(Settings s) {
+    void flags(CentralSettings s) {
     }
 
-    Settings settings(Map<String, String> env) {
+    CentralSettings settings(Map<String, String> env) {
         Set<String> known = new TreeSet<>(ES_KEYS);
         known.addAll(extraKeys());
-        Settings s = new Settings(spec, known).yaml(config).env(env);
+        CentralSettings s = new CentralSettings(spec, known).yaml(config).env(env);
         aliases(s, env);
         s.flag("elasticsearch.hosts", esHosts)
                 .flag("elasticsearch.ca_file", esCaFile)
@@ -81,8 +81,8 @@ abstract class ElasticsearchCommand {
     }
 
     /** The local-services kit's variables, so a demo or test cluster is found without more flags. */
-    private static void aliases(Settings s, Map<String, String> env) {
-        if (env.get(Settings.envName("elasticsearch.hosts")) == null) {
+    private static void aliases(CentralSettings s, Map<String, String> env) {
+        if (env.get(CentralSettings.envName("elasticsearch.hosts")) == null) {
             s.flag("elasticsearch.hosts", blankToNull(env.get("FABSTIR_ES_URL")));
         }
     }
@@ -91,7 +91,7 @@ abstract class ElasticsearchCommand {
         return s == null || s.isBlank() ? null : s;
     }
 
-    EsConnection connect(Settings s, Map<String, String> env) {
+    EsConnection connect(CentralSettings s, Map<String, String> env) {
         EsConnection.Builder b = EsConnection.builder()
                 .host(s.string("elasticsearch.hosts", "http://127.0.0.1:9200"))
                 .caFile(s.path("elasticsearch.ca_file"))
@@ -120,7 +120,7 @@ abstract class ElasticsearchCommand {
         }
     }
 
-    static TemplateInstaller installer(Settings s, EsConnection es) {
+    static TemplateInstaller installer(CentralSettings s, EsConnection es) {
         return TemplateInstaller.builder().client(es.client())
                 .shards(s.integer("elasticsearch.shards", 1, 1))
                 .replicas(s.integer("elasticsearch.replicas", 1, 0))

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             TailCommand.class,
+            IndexCommand.class, TemplatesCommand.class, RetentionCommand.class,
         })
 public final class FabstirShipper implements Runnable {
 

@@ -5,7 +5,7 @@ import io.fabstir.shipper.normalize.RecordNormalizer;
 import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
 import io.fabstir.shipper.sink.elasticsearch.EsConnection;
 import io.fabstir.shipper.sink.elasticsearch.IndexNames;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.fabstir.shipper.metrics.MetricsEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -95,7 +95,7 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
     }
 
     @Override
-    void flags(Settings s) {
+    void flags(CentralSettings s) {
         s.flag("sink", sink).flag("kafka.bootstrap_servers", bootstrapServers).flag("kafka.topic", topic)
                 .flag("kafka.dlq_topic", dlqTopic).flag("kafka.group_id", groupId)
                 .flag("elasticsearch.bulk.max_operations", bulkMaxOperations)
@@ -115,8 +115,8 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
     @Override
     public Integer call() throws Exception {
         Map<String, String> env = System.getenv();
-        Settings s = settings(env);
-        if (env.get(Settings.envName("kafka.bootstrap_servers")) == null && bootstrapServers == null) {
+        CentralSettings s = settings(env);
+        if (env.get(CentralSettings.envName("kafka.bootstrap_servers")) == null && bootstrapServers == null) {
             s.flag("kafka.bootstrap_servers", blankToNull(env.get("FABSTIR_KAFKA_BOOTSTRAP")));
         }
         String kind = s.string("sink", "elasticsearch");
@@ -145,7 +145,7 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
         }
         int port = s.integer("indexer.metrics_port", 0, 0);
         try (EsConnection es = connect(s, env);
-             HTTPServer metrics = port > 0 ? HTTPServer.builder().port(port).buildAndStart() : null) {
+             MetricsEndpoint metrics = port > 0 ? MetricsEndpoint.start(port) : null) {
             log.info("indexing {} → {} ({})", bootstrap, pattern, es);
             if (s.bool("indexer.install_templates", true)) {
                 installer(s, es).install();
@@ -164,6 +164,7 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
                     .indexPattern(pattern).dlqPattern(dlqPattern)
                     .maxInFlight(s.integer("indexer.max_in_flight", 20_000, 100))
                     .normalizer(normalizer)
+                    .registry(MetricsEndpoint.registry())
                     .sink(sinkSettings)
                     .build();
             loop = l;

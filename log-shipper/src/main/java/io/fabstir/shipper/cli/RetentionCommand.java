@@ -27,13 +27,13 @@ public final class RetentionCommand extends ElasticsearchCommand implements Call
     }
 
     @Override
-    void flags(Settings s) {
+    void flags(CentralSettings s) {
         s.flag("retention.keep", keep);
     }
 
     @Override
     public Integer call() throws Exception {
-        Settings s = settings(System.getenv());
+        CentralSettings s = settings(System.getenv());
         Duration age = s.duration("retention.keep", Duration.ofDays(30));
         try (EsConnection es = connect(s, System.getenv())) {
             List<String> names = RetentionSweeper.builder().client(es.client())

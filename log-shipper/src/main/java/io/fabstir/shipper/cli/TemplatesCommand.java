@@ -38,14 +38,14 @@ public final class TemplatesCommand implements Runnable {
         }
 
         @Override
-        void flags(Settings s) {
+        void flags(CentralSettings s) {
             s.flag("elasticsearch.shards", shards).flag("elasticsearch.replicas", replicas)
                     .flag("elasticsearch.retention", retention);
         }
 
         @Override
         public Integer call() throws Exception {
-            Settings s = settings(System.getenv());
+            CentralSettings s = settings(System.getenv());
             try (EsConnection es = connect(s, System.getenv())) {
                 InstallReport report = installer(s, es).install();
                 for (InstallReport.Outcome o : report.outcomes()) {

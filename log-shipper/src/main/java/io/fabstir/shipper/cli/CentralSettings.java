@@ -20,13 +20,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Settings of the central commands from, in rising precedence: the YAML file ({@code --config}), {@code FABSTIR_*}
+ * CentralSettings of the central commands from, in rising precedence: the YAML file ({@code --config}), {@code FABSTIR_*}
  * environment variables, command-line flags. Keys are dotted YAML paths ({@code elasticsearch.request_timeout});
  * the environment variable of a key is {@code FABSTIR_} + the key upper-cased with dots as underscores. A bad value
  * or an unknown YAML key fails at start with the key named. Secrets are read from files or the environment, and
  * never printed.
  */
-final class Settings {
+final class CentralSettings {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
@@ -35,13 +35,13 @@ final class Settings {
     private final Set<String> known;
     private final CommandLine.Model.CommandSpec spec;
 
-    Settings(CommandLine.Model.CommandSpec spec, Set<String> known) {
+    CentralSettings(CommandLine.Model.CommandSpec spec, Set<String> known) {
         this.spec = spec;
         this.known = known;
     }
 
     /** Loads the YAML file; nested maps become dotted keys; {@code kafka.properties} is passed through as is. */
-    Settings yaml(Path file) {
+    CentralSettings yaml(Path file) {
         if (file == null) {
             return this;
         }
@@ -89,7 +89,7 @@ final class Settings {
     }
 
     /** Applies {@code FABSTIR_*} variables for every known key. */
-    Settings env(Map<String, String> env) {
+    CentralSettings env(Map<String, String> env) {
         for (String key : known) {
             String v = env.get(envName(key));
             if (v != null && !v.isBlank()) {
@@ -104,14 +104,14 @@ final class Settings {
     }
 
     /** A flag given on the command line wins over file and environment. */
-    Settings flag(String key, Object value) {
+    CentralSettings flag(String key, Object value) {
         if (value != null) {
             values.put(key, String.valueOf(value));
         }
         return this;
     }
 
-    Settings properties(Map<String, String> flags) {
+    CentralSettings properties(Map<String, String> flags) {
         if (flags != null) {
             properties.putAll(flags);
         }
