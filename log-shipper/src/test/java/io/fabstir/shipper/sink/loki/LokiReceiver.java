@@ -53,25 +53,39 @@ final class LokiReceiver implements AutoCloseable {
     private volatile boolean structuredMetadataAllowed = true;
     private int port;
     private HttpServer server;
+    private final javax.net.ssl.SSLContext tls;
 
-    private LokiReceiver(int port) throws IOException {
+    private LokiReceiver(int port, javax.net.ssl.SSLContext tls) throws IOException {
         this.port = port;
+        this.tls = tls;
         start();
     }
 
+    /** An https receiver presenting the certificate in {@code tls}. */
+    static LokiReceiver openTls(javax.net.ssl.SSLContext tls) throws IOException {
+        return new LokiReceiver(0, tls);
+    }
+
     static LokiReceiver open(int port) throws IOException {
-        return new LokiReceiver(port);
+        return new LokiReceiver(port, null);
     }
 
     static LokiReceiver open() throws IOException {
-        return new LokiReceiver(0);
+        return new LokiReceiver(0, null);
     }
 
     synchronized void start() throws IOException {
         if (server != null) {
             return;
         }
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        InetSocketAddress addr = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        if (tls != null) {
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(addr, 50);
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+            server = https;
+        } else {
+            server = HttpServer.create(addr, 50);
+        }
         server.createContext("/loki/api/v1/push", this::handle);
         server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
         server.start();
@@ -88,7 +102,8 @@ final class LokiReceiver implements AutoCloseable {
     }
 
     URI url() {
-        return URI.create("http://127.0.0.1:" + boundPort());
+        // The test certificate names localhost (and 127.0.0.1); plain http uses the address it is bound to.
+        return URI.create((tls != null ? "https://localhost:" : "http://127.0.0.1:") + boundPort());
     }
 
     synchronized int boundPort() {
