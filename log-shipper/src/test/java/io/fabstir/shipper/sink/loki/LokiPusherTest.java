@@ -153,6 +153,20 @@ class LokiPusherTest {
     }
 
     @Test
+    void entriesTooOldForLokiGoToTheDlqWhileTheRestOfTheRequestIsStoredOnce() throws Exception {
+        List<LogEntry> entries = records(12, "07");
+        long cutoff = entries.get(5).tsNanos();
+        loki.rejectOlderThan(cutoff);
+        List<LokiPusher.Rejection> rejected = push(pusher(PushFormat.PROTOBUF, null, null), entries);
+        assertThat(rejected).hasSize(5).allSatisfy(r -> {
+            assertThat(r.entry().tsNanos()).isLessThan(cutoff);
+            assertThat(r.errorType()).isEqualTo("loki_too_old");
+            assertThat(r.reason()).startsWith("loki: ").contains("timestamp too old");
+        });
+        assertThat(loki.accepted()).hasSize(7).extracting(LokiReceiver.Entry::line).doesNotHaveDuplicates();
+    }
+
+    @Test
     void lineRefusedAsTooLongBySmallerServerLimitIsTruncatedFurtherAndAccepted() throws Exception {
         loki.maxLineBytes(1000);
         LogEntry big = mapper.map(RecordMapperTest.source("{\"@timestamp\":\"2026-11-24T07:00:00Z\",\"message\":\""

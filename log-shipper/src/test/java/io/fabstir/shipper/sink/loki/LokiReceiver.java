@@ -26,9 +26,10 @@ import org.xerial.snappy.Snappy;
  * A Loki push endpoint for tests: decodes the real wire formats (snappy-compressed protobuf {@code PushRequest}
  * from Loki's push.proto, and the JSON form) and applies Loki's documented validation, answering as Loki does:
  * label names must match {@code [a-zA-Z_][a-zA-Z0-9_]*}, at most 15 labels per stream, lines at most 256 KB, and per
- * stream no entry older than the last accepted one ("entry out of order"; an exact duplicate is silently ignored,
- * an equal timestamp with another line is accepted). Valid entries of a request are kept even when others are
- * refused (400), as Loki does. It can be told to answer 429/503, or be stopped and started on the same port.
+ * stream no entry older than the last accepted one ("entry out of order"; an equal timestamp with another line is
+ * accepted, and an entry identical to a stored one is dropped without error, as Loki dedupes re-sends). Valid
+ * entries of a request are kept even when others are refused (400), as Loki does. It can be told to answer
+ * 429/503, to refuse old samples, or be stopped and started on the same port.
  */
 final class LokiReceiver implements AutoCloseable {
 
@@ -42,6 +43,8 @@ final class LokiReceiver implements AutoCloseable {
 
     private final List<Entry> accepted = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Entry> lastPerStream = new HashMap<>();
+    private final Map<String, java.util.Set<String>> storedPerStream = new HashMap<>();
+    private volatile long rejectOlderThanNanos = Long.MIN_VALUE;
     private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
     private final List<String> contentTypes = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger requests = new AtomicInteger();
@@ -124,6 +127,11 @@ final class LokiReceiver implements AutoCloseable {
     /** Like {@code limits_config.allow_structured_metadata: false} (the default before Loki 3.0). */
     void allowStructuredMetadata(boolean allowed) {
         structuredMetadataAllowed = allowed;
+    }
+
+    /** Like {@code reject_old_samples}: entries older than this are refused as "timestamp too old". */
+    void rejectOlderThan(long tsNanos) {
+        rejectOlderThanNanos = tsNanos;
     }
 
     void maxLineBytes(int bytes) {
@@ -239,6 +247,18 @@ final class LokiReceiver implements AutoCloseable {
                             .append("' bytes\n");
                     continue;
                 }
+                if (e.tsNanos() < rejectOlderThanNanos) {
+                    ignored++;
+                    // Loki's distributor answers with the validation error alone, not naming every entry.
+                    errors.append("entry for stream '").append(key).append("' has timestamp too old: ")
+                            .append(LokiErrors.goTime(e.tsNanos())).append(", oldest acceptable timestamp is: ")
+                            .append(LokiErrors.goTime(rejectOlderThanNanos)).append('\n');
+                    continue;
+                }
+                java.util.Set<String> stored = storedPerStream.computeIfAbsent(key, k -> new java.util.HashSet<>());
+                if (stored.contains(e.tsNanos() + "\u0000" + e.line())) {
+                    continue; // the same entry again (a re-send): stored once, no error
+                }
                 Entry last = lastPerStream.get(key);
                 if (last != null && e.tsNanos() < last.tsNanos()) {
                     ignored++;
@@ -246,12 +266,10 @@ final class LokiReceiver implements AutoCloseable {
                             .append(" ignored, reason: 'entry out of order' for stream: ").append(key).append(",\n");
                     continue;
                 }
-                if (last != null && e.tsNanos() == last.tsNanos() && e.line().equals(last.line())) {
-                    continue; // exact duplicate: Loki drops it without an error
-                }
-                Entry stored = new Entry(labels, e.tsNanos(), e.line(), e.metadata(), tenant);
-                accepted.add(stored);
-                lastPerStream.put(key, stored);
+                Entry kept = new Entry(labels, e.tsNanos(), e.line(), e.metadata(), tenant);
+                accepted.add(kept);
+                stored.add(e.tsNanos() + "\u0000" + e.line());
+                lastPerStream.put(key, kept);
             }
         }
         if (ignored == 0) {
