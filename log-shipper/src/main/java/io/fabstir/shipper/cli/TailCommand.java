@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** {@code fabstir-shipper tail}: follow JSON log files and produce each record, enriched, to Kafka. */
@@ -46,8 +47,9 @@ import java.util.concurrent.TimeUnit;
             "  static_fields: {labels.region: eu-west}",
             "  metrics_port: 9465",
             "",
-            "Exit codes: 0 stopped cleanly (SIGTERM/SIGINT: records in flight are flushed and the checkpoint "
-                + "written), 2 invalid configuration (the message names the key), 1 other failure."})
+            "On SIGTERM/SIGINT the records in flight are flushed (up to shutdown_timeout_ms), the checkpoint is "
+                + "written and the process exits with the JVM's usual 143/130. Exit code 2: invalid configuration "
+                + "(the message names the key); 1: other failure."})
 public final class TailCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TailCommand.class);
@@ -184,10 +186,12 @@ public final class TailCommand implements Callable<Integer> {
         KafkaRecordSink sink = KafkaRecordSink.create(cfg.bootstrapServers(), cfg.topic(), cfg.nodeId(),
                 cfg.maxRecordBytes(), cfg.producer());
         Tailer tailer = Tailer.create(cfg, chain, sink, metrics);
+        CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             tailer.stop();
             try {
-                tailer.awaitFinished(cfg.shutdownTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+                // The JVM halts when this hook returns: wait for the final checkpoint and the producer's close.
+                closed.await(cfg.shutdownTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -200,6 +204,7 @@ public final class TailCommand implements Callable<Integer> {
             if (endpoint != null) {
                 endpoint.close();
             }
+            closed.countDown();
         }
         return 0;
     }

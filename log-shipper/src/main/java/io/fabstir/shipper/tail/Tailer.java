@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -521,7 +522,8 @@ public final class Tailer implements AutoCloseable {
             }
             r.put("log.file.path", path.toString());
             r.put("log.offset", start);
-            enricher.enrich(r, new RecordOrigin(identity, path.toString(), start, Instant.now()));
+            enricher.enrich(r, new RecordOrigin(identity, path.toString(), start,
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS)));
             byte[] value = r.toJsonBytes();
             if (value.length > config.maxRecordBytes()) {
                 value = shrink(r, value.length);
