@@ -238,18 +238,33 @@ public final class Redactor {
 
     /**
      * One linear pass that says which rules could possibly match, so clean text costs no regex at all. This runs
-     * on every logged string, so it is a table lookup per character; the hex/mnemonic bookkeeping is skipped for
-     * strings too short to hold either.
+     * on every logged string: short strings get a handful of intrinsic indexOf scans, long ones a table lookup
+     * per character with the hex-run and mnemonic bookkeeping.
      */
     private static int prescan(String s) {
         int n = s.length();
         if (n < LONG_RULES_MIN) {
+            // short text (most field values): a few intrinsic (SIMD) indexOf scans beat a per-char loop
             int flags = 0;
-            for (int i = 0; i < n; i++) {
-                char c = s.charAt(i);
-                if (c < 128 && (CLASS[c] & C_TRIGGER) != 0) {
-                    flags |= trigger(s, i, c);
+            if (s.indexOf('=') >= 0) {
+                flags |= KV_FLAG;
+            }
+            int colon = s.indexOf(':');
+            if (colon >= 0) {
+                flags |= KV_FLAG;
+                int scheme = s.indexOf("://", colon);
+                if (scheme >= 0 && s.indexOf('@', scheme) > 0) {
+                    flags |= URL_FLAG;
                 }
+            }
+            if (s.indexOf("-----BEGIN") >= 0) {
+                flags |= PEM_FLAG;
+            }
+            if (s.indexOf("eyJ") >= 0) {
+                flags |= JWT_FLAG;
+            }
+            if (s.indexOf("earer") > 0 || s.indexOf("EARER") > 0) {
+                flags |= BEARER_FLAG;
             }
             return flags;
         }

@@ -100,11 +100,13 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
     private String[] staticNames = new String[0];
     private byte[][] staticBytes = new byte[0][];
     private FieldName[] names = new FieldName[256];
+    private LoggerName[] loggers = new LoggerName[256];
 
     @Override
     public void start() {
         redactor = redaction ? Redactor.defaults() : Redactor.disabled();
         names = new FieldName[256];
+        loggers = new LoggerName[256];
         String name = firstNonBlank(serviceName, System.getProperty("otel.service.name"),
                 System.getenv("OTEL_SERVICE_NAME"), resourceAttribute("service.name"), "unknown_service:java");
         String version = firstNonBlank(serviceVersion, resourceAttribute("service.version"));
@@ -167,6 +169,7 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
             JsonBuffer out = s.out;
             out.reset();
             s.seen = 0;
+            s.datasetWritten = false;
             write(event, s, out);
             return out.toByteArray();
         } finally {
@@ -182,11 +185,10 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
         out.raw(level(event.getLevel()));
         out.raw(MESSAGE);
         text(out, event.getFormattedMessage(), maxFieldLength);
-        out.raw(LOGGER);
-        out.quoted(event.getLoggerName(), -1);
+        out.raw(loggerField(event.getLoggerName()));
         out.raw(THREAD);
         String thread = event.getThreadName();
-        out.quoted(thread == null ? "" : thread, -1);
+        s.thread.write(out, thread == null ? "" : thread);
         out.raw(serviceBytes);
         out.raw(EVENT_ID);
         s.ids.write(out, millis);
@@ -220,9 +222,10 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
         for (int i = 0; i < staticNames.length; i++) {
             if (!s.seen(staticNames[i])) {
                 out.raw(staticBytes[i]);
+                s.datasetWritten |= staticNames[i].equals("event.dataset");
             }
         }
-        if (!s.seen("event.dataset")) {
+        if (!s.datasetWritten) {
             out.raw(DATASET);
             out.raw(datasetBytes);
         }
@@ -262,33 +265,58 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
         }
         if (traceId != null) {
             out.raw(TRACE_ID);
-            out.quoted(traceId, 64);
+            s.trace.write(out, traceId);
             if (spanId != null) {
                 out.raw(SPAN_ID);
-                out.quoted(spanId, 64);
+                s.span.write(out, spanId);
             }
         }
     }
 
     void mdcField(Scratch s, String key, String value) {
-        if (key.equals(traceIdMdcKey) || key.equals(spanIdMdcKey) || key.equals(traceFlagsMdcKey)
-                || (!excludeMdc.isEmpty() && excludeMdc.contains(key))
-                || (!includeMdc.isEmpty() && !includeMdc.contains(key))) {
-            return;
-        }
-        field(s.out, s, key, value);
-    }
-
-    private void field(JsonBuffer out, Scratch s, String key, Object value) {
         if (key == null) {
             return;
         }
         FieldName name = fieldName(key);
-        if (name.reserved || s.seen(key)) {
+        if (!name.skipInMdc) {
+            field(s.out, s, name, value);
+        }
+    }
+
+    private void field(JsonBuffer out, Scratch s, String key, Object value) {
+        if (key != null) {
+            field(out, s, fieldName(key), value);
+        }
+    }
+
+    private void field(JsonBuffer out, Scratch s, FieldName name, Object value) {
+        if (name.reserved || s.seen(name)) {
             return;
         }
-        s.remember(key);
+        s.remember(name);
         out.raw(name.prefix);
+        if (value instanceof String str) {
+            Encoded encoded;
+            if (name.sensitive) {
+                out.raw(MASK);
+            } else if ((encoded = name.encoded) != null && encoded.value == str) {
+                out.raw(encoded.json); // the same instance again (MDC values repeat line after line)
+            } else if (str == name.lastClean) {
+                // second time in a row: scanned clean before; keep its JSON for the next time
+                int start = out.len;
+                out.quoted(str, maxFieldLength);
+                if (str.length() <= 256) {
+                    name.encoded = new Encoded(str, java.util.Arrays.copyOfRange(out.buf, start, out.len));
+                }
+            } else {
+                String redacted = redactor.redactText(str);
+                if (redacted == str) {
+                    name.lastClean = str; // MDC and argument values repeat as the same instance
+                }
+                out.quoted(redacted, maxFieldLength);
+            }
+            return;
+        }
         if (value != null && name.sensitive) {
             out.raw(MASK);
             return;
@@ -312,22 +340,73 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
         b.raw((byte) ',');
         b.quoted(key, -1);
         b.raw((byte) ':');
-        FieldName made = new FieldName(key, b.toByteArray(), RESERVED.contains(key), redactor.isSensitiveKey(key));
+        boolean skipInMdc = key.equals(traceIdMdcKey) || key.equals(spanIdMdcKey) || key.equals(traceFlagsMdcKey)
+                || excludeMdc.contains(key) || (!includeMdc.isEmpty() && !includeMdc.contains(key));
+        FieldName made = new FieldName(key, b.toByteArray(), RESERVED.contains(key), redactor.isSensitiveKey(key),
+                skipInMdc);
         cache[slot] = made;
         return made;
     }
 
-    private static final class FieldName {
+    /** Pre-encoded {@code ,"log.logger":"name"}, cached like field names (logger names are constants). */
+    private byte[] loggerField(String logger) {
+        LoggerName[] cache = loggers;
+        int slot = logger.hashCode() & (cache.length - 1);
+        LoggerName cached = cache[slot];
+        if (cached != null && (cached.name == logger || cached.name.equals(logger))) {
+            return cached.field;
+        }
+        JsonBuffer b = new JsonBuffer();
+        b.raw(LOGGER);
+        b.quoted(logger, -1);
+        LoggerName made = new LoggerName(logger, b.toByteArray());
+        cache[slot] = made;
+        return made.field;
+    }
+
+    private static final class LoggerName {
+        final String name;
+        final byte[] field;
+
+        LoggerName(String name, byte[] field) {
+            this.name = name;
+            this.field = field;
+        }
+    }
+
+    private static final class Encoded {
+        final String value;
+        final byte[] json;
+
+        Encoded(String value, byte[] json) {
+            this.value = value;
+            this.json = json;
+        }
+    }
+
+    static final class FieldName {
         final String key;
+        final int hash;
         final byte[] prefix;
         final boolean reserved;
         final boolean sensitive;
+        final boolean skipInMdc;
+        final boolean dataset;
+        /**
+         * Last value instance found clean by the redactor, and the JSON of a value seen twice in a row. Racy on
+         * purpose: both are compared by identity with immutable contents, so a stale read only costs a re-scan.
+         */
+        String lastClean;
+        Encoded encoded;
 
-        FieldName(String key, byte[] prefix, boolean reserved, boolean sensitive) {
+        FieldName(String key, byte[] prefix, boolean reserved, boolean sensitive, boolean skipInMdc) {
             this.key = key;
+            this.hash = key.hashCode();
             this.prefix = prefix;
             this.reserved = reserved;
             this.sensitive = sensitive;
+            this.skipInMdc = skipInMdc;
+            this.dataset = key.equals("event.dataset");
         }
     }
 
@@ -613,6 +692,34 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Per-thread memory of the last string written in one slot (thread name, trace id, span id) and its JSON, in a
+     * reused array: these repeat line after line, so most records copy bytes instead of escaping chars.
+     */
+    private static final class LastValue {
+        private String value;
+        private byte[] json = new byte[80];
+        private int length;
+
+        void write(JsonBuffer out, String v) {
+            if (v != value) {
+                int start = out.len;
+                out.quoted(v, 256);
+                int n = out.len - start;
+                if (n > json.length) {
+                    json = new byte[n];
+                }
+                System.arraycopy(out.buf, start, json, 0, n);
+                length = n;
+                value = v;
+                return;
+            }
+            out.ensure(length);
+            System.arraycopy(json, 0, out.buf, out.len, length);
+            out.len += length;
+        }
+    }
+
     private static final class MdcWriter implements java.util.function.BiConsumer<String, String> {
         private final Scratch scratch;
         FabstirJsonEncoder encoder;
@@ -633,28 +740,42 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
         final EventIds ids = new EventIds();
         final String[] spanIds = new String[2];
         final MdcWriter mdcWriter = new MdcWriter(this);
-        String[] names = new String[32];
+        final LastValue thread = new LastValue();
+        final LastValue trace = new LastValue();
+        final LastValue span = new LastValue();
+        FieldName[] names = new FieldName[32];
         int seen;
+        boolean datasetWritten;
         boolean busy;
         private long cachedSecond = Long.MIN_VALUE;
         /** "yyyy-MM-ddTHH:mm:ss." for cachedSecond. */
         private final byte[] secondPrefix = new byte[20];
 
-        boolean seen(String key) {
+        boolean seen(FieldName name) {
             for (int i = 0; i < seen; i++) {
-                String n = names[i];
-                if (n == key || n.equals(key)) {
+                FieldName n = names[i];
+                if (n == name || (n.hash == name.hash && n.key.equals(name.key))) {
                     return true;
                 }
             }
             return false;
         }
 
-        void remember(String key) {
+        boolean seen(String key) {
+            for (int i = 0; i < seen; i++) {
+                if (names[i].key.equals(key)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void remember(FieldName name) {
             if (seen == names.length) {
                 names = java.util.Arrays.copyOf(names, seen * 2);
             }
-            names[seen++] = key;
+            names[seen++] = name;
+            datasetWritten |= name.dataset;
         }
 
         /** ISO-8601 UTC with microseconds; the date-time part is recomputed only when the second changes. */

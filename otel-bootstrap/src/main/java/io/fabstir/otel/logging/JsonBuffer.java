@@ -31,6 +31,7 @@ final class JsonBuffer {
     private static final int RETAIN_LIMIT = 64 * 1024;
 
     byte[] buf = new byte[INITIAL];
+    private char[] cbuf = new char[256];
     int len;
     /** Set when a field just written ended a truncated string. */
     boolean truncated;
@@ -97,13 +98,25 @@ final class JsonBuffer {
         byte[] b = buf;
         int p = len;
         int i = from;
-        // fast path: plain ASCII needing no escape, the overwhelming majority of log text
-        for (; i < end; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80 || ESCAPE[c] != 0) {
-                break;
+        if (s instanceof String str) {
+            // fast path: bulk-copy the chars (an intrinsic) and write plain ASCII needing no escape, the
+            // overwhelming majority of log text, from the array
+            int n = end - from;
+            char[] cb = cbuf;
+            if (cb.length < n) {
+                cb = n <= RETAIN_LIMIT ? (cbuf = new char[Math.max(n, cb.length * 2)]) : new char[n];
             }
-            b[p++] = (byte) c;
+            str.getChars(from, end, cb, 0);
+            int k = 0;
+            for (; k < n; k++) {
+                char c = cb[k];
+                if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+                    break;
+                }
+                b[p + k] = (byte) c;
+            }
+            p += k;
+            i += k;
         }
         for (; i < end; i++) {
             char c = s.charAt(i);

@@ -306,4 +306,31 @@ class FabstirJsonEncoderTest {
             assertThat(ids).hasSize(2000);
         }
     }
+
+    @Test
+    void cachedNamesAndValuesNeverLeakBetweenRecords() {
+        try (CapturedLog log = new CapturedLog(e -> { })) {
+            String region = "eu-west-1";
+            List<String> expectedRegions = new ArrayList<>();
+            List<String> expectedLoggers = new ArrayList<>();
+            for (int i = 0; i < 600; i++) {
+                if (i % 7 == 0) {
+                    region = "region-" + i;
+                }
+                String value = i % 50 == 3 ? "password=p" + i : region;
+                MDC.put("labels.region", value);
+                String logger = "io.fabstir.L" + (i % 300);
+                log.logger(logger).info("n");
+                expectedRegions.add(i % 50 == 3 ? "password=[REDACTED]" : region);
+                expectedLoggers.add(logger);
+            }
+            MDC.clear();
+            List<JsonNode> records = log.records();
+            for (int i = 0; i < records.size(); i++) {
+                assertThat(records.get(i).get("labels.region").asText()).as("record %d", i)
+                        .isEqualTo(expectedRegions.get(i));
+                assertThat(records.get(i).get("log.logger").asText()).isEqualTo(expectedLoggers.get(i));
+            }
+        }
+    }
 }
