@@ -108,12 +108,17 @@ final class JsonBuffer {
             }
             str.getChars(from, end, cb, 0);
             int k = 0;
-            for (; k < n; k++) {
+            // two passes: a load-only search for the first char needing care, then a narrowing copy that C2
+            // vectorises; faster than one loop that tests and stores each char
+            while (k < n) {
                 char c = cb[k];
                 if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
                     break;
                 }
-                b[p + k] = (byte) c;
+                k++;
+            }
+            for (int j = 0; j < k; j++) {
+                b[p + j] = (byte) cb[j];
             }
             p += k;
             i += k;
