@@ -1,5 +1,6 @@
 package io.fabstir.shipper.sink.elasticsearch;
 
+import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._helpers.bulk.BulkIngester;
 import co.elastic.clients.elasticsearch._helpers.bulk.BulkListener;
@@ -54,12 +55,15 @@ public final class ElasticsearchSink implements AutoCloseable {
 
     private final BulkIngester<Delivery> ingester;
     private final ExecutorService settle;
+    private final ExecutorService completions;
     private final ScheduledExecutorService retries;
     private final Backoff backoff;
     private final Runnable onRetry;
     private final DoubleConsumer onBatch;
     private final Map<Long, Long> started = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong nextRetryWarning = new java.util.concurrent.atomic.AtomicLong(
+            System.nanoTime());
 
     private ElasticsearchSink(Builder b) {
         Objects.requireNonNull(b.client, "client");
@@ -68,8 +72,11 @@ public final class ElasticsearchSink implements AutoCloseable {
         this.onBatch = b.onBatch;
         this.settle = Executors.newSingleThreadExecutor(r -> daemon(r, "es-sink-settle"));
         this.retries = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "es-sink-retry"));
+        this.completions = Executors.newSingleThreadExecutor(r -> daemon(r, "es-sink-complete"));
+        ElasticsearchAsyncClient async = new ElasticsearchAsyncClient(
+                new HandOffTransport(b.client._transport(), completions), b.client._transportOptions());
         this.ingester = BulkIngester.of(ib -> ib
-                .client(b.client)
+                .client(async)
                 .maxOperations(b.maxOperations)
                 .maxSize(b.maxBytes)
                 .maxConcurrentRequests(b.maxConcurrentRequests)
@@ -106,15 +113,29 @@ public final class ElasticsearchSink implements AutoCloseable {
         }
         d.attempts++;
         long delay = backoff.delayMs(d.attempts);
-        if (d.attempts == 1 || d.attempts % 10 == 0) {
-            log.warn("retrying {} in {}: {} (attempt {}, delay {} ms)", d.id, d.index, why, d.attempts, delay);
-        }
+        log.debug("retrying {} in {}: {} (attempt {}, delay {} ms)", d.id, d.index, why, d.attempts, delay);
+        warnRetries(why, d.attempts);
         onRetry.run();
         retries.schedule(() -> {
             if (!closed && !d.outcome.abandoned()) {
-                add(d);
+                try {
+                    add(d);
+                } catch (RuntimeException e) {
+                    log.error("could not re-queue {}; trying again", d.id, e);
+                    retry(d, e.toString());
+                }
             }
         }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** One warning per few seconds, not one per document, while Elasticsearch is failing. */
+    private void warnRetries(String why, int attempt) {
+        long now = System.nanoTime();
+        long next = nextRetryWarning.get();
+        if (now - next >= 0 && nextRetryWarning.compareAndSet(next, now + TimeUnit.SECONDS.toNanos(5))) {
+            log.warn("Elasticsearch is refusing or failing requests, retrying with backoff (attempt {}): {}",
+                    attempt, why);
+        }
     }
 
     private void settle(Delivery d, BulkResponseItem item) {
@@ -184,6 +205,7 @@ public final class ElasticsearchSink implements AutoCloseable {
         ingester.close();
         closed = true;
         retries.shutdownNow();
+        completions.shutdown();
         settle.shutdown();
         try {
             settle.awaitTermination(30, TimeUnit.SECONDS);
