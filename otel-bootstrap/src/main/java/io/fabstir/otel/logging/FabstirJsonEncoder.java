@@ -69,6 +69,7 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
     private static final byte[] ERROR_MESSAGE = bytes(",\"error.message\":");
     private static final byte[] ERROR_STACK = bytes(",\"error.stack_trace\":\"");
     private static final byte[] NULL = bytes("null");
+    private static final byte[] NL_TAB = bytes("\\n\\t");
     private static final byte[] TRUE = bytes("true");
     private static final byte[] FALSE = bytes("false");
     private static final byte[] MASK = bytes('"' + Redactor.MASK + '"');
@@ -549,13 +550,15 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
                 out.chars("\n\t...", 0, 5, -1);
                 return;
             }
-            out.chars("\n\t", 0, 2, -1);
-            out.chars(indent, 0, indent.length(), -1);
+            out.raw(NL_TAB); // JSON-escaped "\n\t"
+            if (!indent.isEmpty()) {
+                out.chars(indent, 0, indent.length(), -1);
+            }
             String frame = frames[i].getSTEAsString(); // "at ...", cached in the proxy
             out.chars(frame, 0, frame.length(), -1);
         }
         if (t.getCommonFrames() > 0) {
-            out.chars("\n\t", 0, 2, -1);
+            out.raw(NL_TAB);
             out.chars(indent, 0, indent.length(), -1);
             out.chars("... ", 0, 4, -1);
             out.number(t.getCommonFrames());
