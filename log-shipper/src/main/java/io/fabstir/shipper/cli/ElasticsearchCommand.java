@@ -46,7 +46,7 @@ abstract class ElasticsearchCommand {
     @Option(names = "--es-request-timeout", paramLabel = "DURATION", description = "default 30s")
     String esRequestTimeout;
 
-    @Option(names = "--es-compression", paramLabel = "BOOL", description = "gzip request bodies (default true)")
+    @Option(names = "--es-compression", arity = "1", paramLabel = "BOOL", description = "gzip request bodies (default true)")
     Boolean esCompression;
 
     @Option(names = "--index-pattern", description = "daily index pattern (default fabstir-logs-{yyyy.MM.dd})")

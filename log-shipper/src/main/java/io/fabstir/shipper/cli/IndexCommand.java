@@ -77,7 +77,7 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
     @Option(names = "--retention", paramLabel = "DURATION", description = "ILM delete age (default 30d)")
     String retention;
 
-    @Option(names = "--install-templates", paramLabel = "BOOL", description = "install templates at start (default true)")
+    @Option(names = "--install-templates", arity = "1", paramLabel = "BOOL", description = "install templates at start (default true)")
     Boolean installTemplates;
 
     @Option(names = "--metrics-port", description = "serve Prometheus /metrics on this port (default: off)")
