@@ -1,6 +1,7 @@
 package io.fabstir.shipper.normalize;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -87,6 +88,10 @@ public final class RecordNormalizer {
         if (value == null || value.length == 0) {
             return new Normalized.Rejected("empty_value", "Kafka record has no value");
         }
+        Normalized.Document clean = cleanAsIs(value);
+        if (clean != null) {
+            return clean;
+        }
         JsonNode tree;
         boolean duplicates = false;
         try {
@@ -127,6 +132,100 @@ public final class RecordNormalizer {
             }
         }
         return new Normalized.Document(id, timestamp, source, List.copyOf(walk.repairs));
+    }
+
+    /**
+     * The common case, checked with a streaming scan and no tree: a record that needs no repair is returned with its
+     * original bytes. Anything unusual (or invalid) returns null and takes the full path.
+     */
+    private Normalized.Document cleanAsIs(byte[] value) {
+        try (JsonParser p = STRICT.getFactory().createParser(value)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            int[] depthAt = new int[maxDepth + 2]; // segment depth of each open object
+            int level = 0;
+            int fields = 0;
+            boolean inEvent = false;
+            String id = null;
+            String nestedId = null;
+            JsonToken tsToken = null;
+            String tsText = null;
+            long tsNumber = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.END_OBJECT) {
+                    if (level == 0) {
+                        break;
+                    }
+                    level--;
+                    inEvent = false;
+                    continue;
+                }
+                String name = p.currentName(); // t is FIELD_NAME
+                if (name.isBlank() || (name.charAt(0) == '_' && (level == 0 || isMetadataName(name)))
+                        || !name.equals(fixKey(name))) {
+                    return null;
+                }
+                int depth = depthAt[level] + segments(name);
+                JsonToken v = p.nextToken();
+                if (v == JsonToken.START_OBJECT) {
+                    if (depth >= maxDepth) {
+                        return null;
+                    }
+                    level++;
+                    depthAt[level] = depth;
+                    inEvent = level == 1 && name.equals("event");
+                    continue;
+                }
+                if (v == JsonToken.START_ARRAY) {
+                    JsonToken e;
+                    while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+                        if (e == JsonToken.START_OBJECT || e == JsonToken.START_ARRAY) {
+                            return null; // objects in arrays: rare, leave them to the full path
+                        }
+                    }
+                } else if (level == 0 && name.equals("@timestamp")) {
+                    tsToken = v;
+                    if (v == JsonToken.VALUE_STRING) {
+                        tsText = p.getText();
+                    } else if (v == JsonToken.VALUE_NUMBER_INT) {
+                        tsNumber = p.getLongValue();
+                    }
+                } else if (level == 0 && name.equals("event.id") && v.isScalarValue()) {
+                    id = p.getText();
+                } else if (inEvent && name.equals("id") && v.isScalarValue()) {
+                    nestedId = p.getText();
+                }
+                if (++fields > maxFields) {
+                    return null;
+                }
+            }
+            if (p.nextToken() != null) {
+                return null;
+            }
+            if (id == null) {
+                id = nestedId;
+            }
+            if (id == null || id.isBlank() || id.length() > MAX_ID_BYTES / 4 || !id.equals(id.trim())) {
+                return null;
+            }
+            Instant ts;
+            if (tsToken == JsonToken.VALUE_STRING) {
+                ts = parseInstant(JsonNodeFactory.instance.textNode(tsText));
+            } else if (tsToken == JsonToken.VALUE_NUMBER_INT) {
+                ts = Instant.ofEpochMilli(tsNumber);
+            } else {
+                return null;
+            }
+            Instant now = clock.instant();
+            if (ts == null || ts.isBefore(now.minus(maxPast)) || ts.isAfter(now.plus(maxFuture))) {
+                return null;
+            }
+            return new Normalized.Document(id, ts, value, List.of());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private Instant timestamp(ObjectNode doc, List<String> repairs) {

@@ -154,4 +154,21 @@ class RecordNormalizerTest {
         assertThat(d.get("a").asInt()).isEqualTo(2);
         assertThat(d.get("fabstir.normalized").toString()).contains("duplicate_key");
     }
+
+    @Test
+    void cleanNestedRecordWithScalarArraysKeepsItsBytes() {
+        String json = "{\"@timestamp\":\"2026-11-24T06:00:00Z\",\"event\":{\"id\":\"n-1\",\"dataset\":\"fabstir.job\"},"
+                + "\"tags\":[\"a\",\"b\"],\"fabstir\":{\"job\":{\"tokens_used\":5}}}";
+        Normalized.Document d = (Normalized.Document) run(json);
+        assertThat(d.repairs()).isEmpty();
+        assertThat(new String(d.source(), StandardCharsets.UTF_8)).isEqualTo(json);
+        assertThat(d.id()).isEqualTo("n-1");
+    }
+
+    @Test
+    void metadataNamesInsideArraysOfObjectsAreStillRepaired() throws Exception {
+        JsonNode d = doc(run("{\"@timestamp\":\"2026-11-24T06:00:00Z\",\"event.id\":\"e\",\"items\":[{\"_id\":1}]}"));
+        assertThat(d.at("/items/0/field_id").asInt()).isEqualTo(1);
+        assertThat(d.get("fabstir.normalized").toString()).contains("renamed:_id");
+    }
 }
