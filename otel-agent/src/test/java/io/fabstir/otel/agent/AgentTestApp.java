@@ -36,6 +36,7 @@ public final class AgentTestApp {
     System.out.println("JACKSON " + com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION
         + " " + new ObjectMapper().writeValueAsString(Map.of("ok", true)));
 
+    awaitReady(Integer.getInteger("fabstir.http.port"));
     for (int i = 1; i <= 3; i++) {
       String id = "job-" + i;
       Job job = telemetry.jobs().onJobStarted(id, "llama-3-8b");
@@ -65,6 +66,25 @@ public final class AgentTestApp {
         System.out.flush();
       }
     }
+  }
+
+  /** As an orchestrator would: jobs start once /ready says the node (GPU probe included) is up. */
+  private static void awaitReady(int port) throws Exception {
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpRequest ready =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/ready")).build();
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try {
+        if (client.send(ready, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (java.io.IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("/ready never answered 200");
   }
 
   private static void infer() {

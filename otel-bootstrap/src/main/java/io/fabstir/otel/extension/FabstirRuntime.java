@@ -15,6 +15,7 @@ import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import java.io.IOException;
+import io.fabstir.otel.diagnostics.AgentAwareLog;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -22,7 +23,7 @@ import java.util.function.ToDoubleFunction;
 /** What the extension starts, created once from the first configuration callback. */
 final class FabstirRuntime {
 
-  private static final System.Logger LOG = System.getLogger(FabstirRuntime.class.getName());
+  private static final AgentAwareLog LOG = AgentAwareLog.get(FabstirRuntime.class);
   private static final AttributeKey<String> GPU_INDEX = AttributeKey.stringKey("gpu_index");
   private static final AttributeKey<String> CHECK = AttributeKey.stringKey("check");
   private static final AttributeKey<String> PATH = AttributeKey.stringKey("path");
@@ -32,11 +33,17 @@ final class FabstirRuntime {
   private GpuSpanProcessor spanProcessor;
   private PrometheusReader reader;
   private volatile TelemetryEndpoints endpoints;
+  private boolean closed;
 
   synchronized FabstirRuntime init(ConfigProperties config) {
     if (settings == null) {
       settings = FabstirSettings.from(config);
-      sampler = GpuSampler.start(GpuProbe.nvml(settings.nvmlLibrary()), settings.gpuInterval());
+      // JNA + NVML load on the sampler's thread: the application's start never waits for them.
+      String library = settings.nvmlLibrary();
+      sampler =
+          settings.gpuEnabled()
+              ? GpuSampler.startInBackground(() -> GpuProbe.nvml(library), settings.gpuInterval())
+              : GpuSampler.start(GpuProbe.none("GPU probing off (fabstir.gpu.enabled=false)"), settings.gpuInterval());
       spanProcessor = new GpuSpanProcessor(sampler);
       reader = new PrometheusReader();
       reader.onShutdown(this::close); // SDK shutdown (JVM exit under the agent, close() in library mode)
@@ -60,12 +67,22 @@ final class FabstirRuntime {
     registerGpuGauges(meter);
     registerBuiltInHealth(meter);
     if (settings.httpEnabled()) {
-      try {
-        endpoints = TelemetryEndpoints.start(settings.httpHost(), settings.httpPort(), reader);
-        LOG.log(System.Logger.Level.INFO, "Fabstir /metrics /health /ready on port " + endpoints.port());
-      } catch (IOException | RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "Fabstir HTTP endpoints not started on port " + settings.httpPort(), e);
-      }
+      // Bound off the start-up path too; a port clash is logged, never fatal to the application.
+      Thread starter = new Thread(this::startEndpoints, "fabstir-telemetry-http-start");
+      starter.setDaemon(true);
+      starter.start();
+    }
+  }
+
+  private synchronized void startEndpoints() {
+    if (closed) {
+      return;
+    }
+    try {
+      endpoints = TelemetryEndpoints.start(settings.httpHost(), settings.httpPort(), reader, sampler::ready);
+      LOG.info("Fabstir /metrics /health /ready on port " + endpoints.port());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Fabstir HTTP endpoints not started on port " + settings.httpPort(), e);
     }
   }
 
@@ -76,9 +93,7 @@ final class FabstirRuntime {
         .setUnit("")
         .ofLongs()
         .buildWithCallback(m -> m.record(sampler.deviceCount()));
-    if (!sampler.gpuPresent()) {
-      return;
-    }
+    // Registered whatever the probe finds (it may still be opening); without readings they report nothing.
     gpuGauge(meter, "fabstir_gpu_utilization_percent", "GPU utilization, percent.", GpuReading::utilizationPercent);
     gpuGauge(meter, "fabstir_gpu_memory_used_bytes", "GPU memory in use.", r -> r.memoryUsedBytes());
     gpuGauge(meter, "fabstir_gpu_memory_total_bytes", "GPU memory installed.", r -> r.memoryTotalBytes());
@@ -143,6 +158,9 @@ final class FabstirRuntime {
 
   /** No GPU is fine unless fabstir.gpu.required; a stuck sampler or a hot GPU is not. */
   HealthResult gpuHealth() {
+    if (!sampler.ready()) {
+      return HealthResult.healthy("GPU probe starting");
+    }
     if (!sampler.gpuPresent()) {
       return settings.gpuRequired()
           ? HealthResult.unhealthy("no GPU: " + sampler.problem())
@@ -166,6 +184,7 @@ final class FabstirRuntime {
   }
 
   synchronized void close() {
+    closed = true;
     if (endpoints != null) {
       endpoints.close();
       endpoints = null;

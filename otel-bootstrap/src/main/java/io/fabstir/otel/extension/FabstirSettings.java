@@ -16,6 +16,7 @@ record FabstirSettings(
     String environment,
     String serviceName,
     String serviceVersion,
+    boolean gpuEnabled,
     String nvmlLibrary,
     Duration gpuInterval,
     boolean gpuRequired,
@@ -35,6 +36,7 @@ record FabstirSettings(
         firstNonBlank(config.getString("fabstir.environment"), config.getString("fabstir.deployment.environment")),
         config.getString("fabstir.service.name"),
         config.getString("fabstir.service.version"),
+        config.getBoolean("fabstir.gpu.enabled", true),
         config.getString("fabstir.gpu.nvml.library"),
         config.getDuration("fabstir.gpu.sample.interval", Duration.ofSeconds(5)),
         config.getBoolean("fabstir.gpu.required", false),
@@ -55,15 +57,24 @@ record FabstirSettings(
     return b != null && !b.isBlank() ? b : null;
   }
 
+  private static volatile String cachedHostName;
+
+  /** HOSTNAME, else the local host's name; looked up once (a resolver round trip is not free at start-up). */
   static String detectHostName() {
-    String env = System.getenv("HOSTNAME");
-    if (env != null && !env.isBlank()) {
-      return env;
+    String name = cachedHostName;
+    if (name == null) {
+      String env = System.getenv("HOSTNAME");
+      if (env != null && !env.isBlank()) {
+        name = env;
+      } else {
+        try {
+          name = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+          name = "unknown";
+        }
+      }
+      cachedHostName = name;
     }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      return "unknown";
-    }
+    return name;
   }
 }

@@ -12,7 +12,7 @@
  * The application's health checks cross the boundary as the {@code fabstir_health_status{check}} gauge.
  *
  * <p>Settings (system property / environment variable): {@code fabstir.node.id} / {@code FABSTIR_NODE_ID},
- * {@code fabstir.environment}, {@code fabstir.service.version}, {@code fabstir.gpu.nvml.library},
+ * {@code fabstir.environment}, {@code fabstir.service.version}, {@code fabstir.gpu.enabled} (default true), {@code fabstir.gpu.nvml.library},
  * {@code fabstir.gpu.sample.interval} (default 5s), {@code fabstir.gpu.required}, {@code fabstir.gpu.temperature.degraded},
  * {@code fabstir.health.disk.paths}, {@code fabstir.http.enabled}, {@code fabstir.http.host}, {@code fabstir.http.port}.
  * Request timing comes from the agent's own HTTP server instrumentation ({@code http.server.request.duration}).

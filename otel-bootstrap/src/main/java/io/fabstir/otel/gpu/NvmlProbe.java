@@ -7,13 +7,12 @@ import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** NVML through JNA. Handles, names and UUIDs are read once at open; readings on every {@link #read()}. */
 final class NvmlProbe implements GpuProbe {
-
-  /** Real drivers install only the versioned name; the bare name covers dev installs and stubs on jna.library.path. */
-  private static final List<String> DEFAULT_LIBRARIES = List.of("libnvidia-ml.so.1", "nvidia-ml");
 
   private final NvmlLibrary nvml;
   private final Pointer[] handles;
@@ -29,20 +28,18 @@ final class NvmlProbe implements GpuProbe {
   }
 
   static GpuProbe open(String library) {
-    List<String> candidates =
-        library == null || library.isBlank() ? DEFAULT_LIBRARIES : List.of(library.trim());
-    NvmlLibrary nvml = null;
-    String loadError = null;
-    for (String candidate : candidates) {
-      try {
-        nvml = Native.load(candidate, NvmlLibrary.class);
-        break;
-      } catch (UnsatisfiedLinkError | RuntimeException e) {
-        loadError = "NVML library not found (" + candidate + "): " + firstLine(e.getMessage());
-      }
+    Optional<Path> file = NvmlLocator.locate(library);
+    if (file.isEmpty()) {
+      return GpuProbe.none(
+          "NVML library not found ("
+              + (library == null || library.isBlank() ? String.join(", ", NvmlLocator.DEFAULT_NAMES) : library)
+              + ")");
     }
-    if (nvml == null) {
-      return GpuProbe.none(loadError);
+    NvmlLibrary nvml;
+    try {
+      nvml = Native.load(file.get().toString(), NvmlLibrary.class);
+    } catch (UnsatisfiedLinkError | RuntimeException e) {
+      return GpuProbe.none("NVML library " + file.get() + " failed to load: " + firstLine(e.getMessage()));
     }
     int rc;
     try {

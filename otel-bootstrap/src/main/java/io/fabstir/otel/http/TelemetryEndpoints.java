@@ -18,11 +18,12 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code /metrics} (Prometheus text), {@code /health} (every {@code fabstir_health_status} check; 503 when any is
- * unhealthy) and {@code /ready} (503 until telemetry is up, and while any check is unhealthy) on the JDK's HTTP
- * server: nothing heavy goes into the agent.
+ * unhealthy) and {@code /ready} (503 until start-up work such as the GPU probe is done, and while any check is
+ * unhealthy) on the JDK's HTTP server: nothing heavy goes into the agent.
  */
 public final class TelemetryEndpoints implements AutoCloseable {
 
@@ -31,15 +32,27 @@ public final class TelemetryEndpoints implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final PrometheusReader reader;
+  private final BooleanSupplier started;
 
-  private TelemetryEndpoints(HttpServer server, ExecutorService executor, PrometheusReader reader) {
+  private TelemetryEndpoints(
+      HttpServer server, ExecutorService executor, PrometheusReader reader, BooleanSupplier started) {
     this.server = server;
     this.executor = executor;
     this.reader = reader;
+    this.started = started;
   }
 
-  /** Binds {@code host:port} (port 0 picks a free one) and starts serving. */
+  /** Binds {@code host:port} (port 0 picks a free one) and starts serving; {@code /ready} is always 200-capable. */
   public static TelemetryEndpoints start(String host, int port, PrometheusReader reader) throws IOException {
+    return start(host, port, reader, () -> true);
+  }
+
+  /**
+   * Binds {@code host:port} (port 0 picks a free one) and starts serving. {@code /ready} answers 503 until
+   * {@code started} is true (the extension: until the GPU probe has opened).
+   */
+  public static TelemetryEndpoints start(String host, int port, PrometheusReader reader, BooleanSupplier started)
+      throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
     ExecutorService executor =
         Executors.newFixedThreadPool(
@@ -50,7 +63,7 @@ public final class TelemetryEndpoints implements AutoCloseable {
               return t;
             });
     server.setExecutor(executor);
-    TelemetryEndpoints endpoints = new TelemetryEndpoints(server, executor, reader);
+    TelemetryEndpoints endpoints = new TelemetryEndpoints(server, executor, reader, started);
     server.createContext("/metrics", endpoints::metrics);
     server.createContext("/health", endpoints::health);
     server.createContext("/ready", endpoints::ready);
@@ -142,7 +155,7 @@ public final class TelemetryEndpoints implements AutoCloseable {
     if (!allowed(exchange)) {
       return;
     }
-    boolean ready = overall(checks()) != HealthStatus.UNHEALTHY;
+    boolean ready = started.getAsBoolean() && overall(checks()) != HealthStatus.UNHEALTHY;
     send(
         exchange,
         ready ? 200 : 503,

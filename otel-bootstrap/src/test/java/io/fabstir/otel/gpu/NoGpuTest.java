@@ -24,8 +24,9 @@ class NoGpuTest {
         };
     logger.addHandler(handler);
     try (GpuSampler sampler =
-        GpuSampler.start(GpuProbe.nvml("/nonexistent/libnvidia-ml.so.1"), Duration.ofMillis(10))) {
-      Thread.sleep(200); // several intervals: nothing may be scheduled or logged again
+        GpuSampler.startInBackground(() -> GpuProbe.nvml("/nonexistent/libnvidia-ml.so.1"), Duration.ofMillis(10))) {
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(sampler::ready);
+      Thread.sleep(200); // many intervals: nothing may be scheduled or logged again
       assertThat(sampler.gpuPresent()).isFalse();
       assertThat(sampler.deviceCount()).isZero();
       assertThat(sampler.latest()).isEmpty();

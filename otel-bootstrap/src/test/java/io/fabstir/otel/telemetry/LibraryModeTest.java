@@ -64,6 +64,8 @@ class LibraryModeTest {
     System.setProperty("fabstir.http.port", Integer.toString(port));
     telemetry = FabstirTelemetry.install(NO_EXPORT);
 
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> get(port, "/ready").statusCode() == 200); // GPU probe opened in the background
     AtomicBoolean chainUp = new AtomicBoolean(true);
     telemetry.health().register("chain", () -> chainUp.get() ? HealthResult.healthy() : HealthResult.unhealthy("down"));
     telemetry.node().earningsEth("ETH", () -> 0.5).stakingBalanceEth(() -> 32).peersConnected(() -> 3)
