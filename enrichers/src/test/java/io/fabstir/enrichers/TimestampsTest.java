@@ -36,6 +36,16 @@ class TimestampsTest {
     }
 
     @Test
+    void canonicalFormIsKeptAndImpossibleDatesAreNot() {
+        assertThat(Timestamps.isCanonical("2026-11-24T07:00:00.123Z")).isTrue();
+        assertThat(Timestamps.isCanonical("2026-02-30T07:00:00.123Z")).isFalse();
+        assertThat(Timestamps.isCanonical("2026-11-24T24:00:00.123Z")).isFalse();
+        assertThat(Timestamps.isCanonical("2026-11-24T07:00:00.123+")).isFalse();
+        LogRecord r = normalise("{\"@timestamp\":\"2026-02-30T07:00:00.123Z\"}");
+        assertThat(r.text(Timestamps.SOURCE)).isEqualTo("ingest");
+    }
+
+    @Test
     void aTimeWithoutZoneIsReadAsUtcAndMarked() {
         LogRecord r = normalise("{\"@timestamp\":\"2026-11-24T07:00:00\"}");
         assertThat(r.text("@timestamp")).isEqualTo("2026-11-24T07:00:00.000Z");
