@@ -23,8 +23,10 @@ import java.util.Random;
  * run against the same broker. Not a test; run with:
  *
  * <pre>
- * mvn -B -ntp -o -Dbuild.out=target-tail -pl log-shipper -am test-compile exec:java \
- *   -Dexec.classpathScope=test -Dexec.mainClass=io.fabstir.shipper.tail.TailThroughputBenchmark -Dexec.args=400000
+ * mvn -B -ntp -Dbuild.out=target-tail -pl log-shipper -am test-compile dependency:build-classpath \
+ *     -Dmdep.includeScope=test -Dmdep.outputFile=$PWD/tail-bench.cp
+ * java -cp log-shipper/target-tail/test-classes:log-shipper/target-tail/classes:$(cat tail-bench.cp) \
+ *     io.fabstir.shipper.tail.TailThroughputBenchmark 300000
  * </pre>
  * (uses the shared local Kafka, or FABSTIR_KAFKA_BOOTSTRAP).
  */
