@@ -69,7 +69,6 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
     private static final byte[] ERROR_MESSAGE = bytes(",\"error.message\":");
     private static final byte[] ERROR_STACK = bytes(",\"error.stack_trace\":\"");
     private static final byte[] NULL = bytes("null");
-    private static final byte[] NL_TAB = bytes("\\n\\t");
     private static final byte[] TRUE = bytes("true");
     private static final byte[] FALSE = bytes("false");
     private static final byte[] MASK = bytes('"' + Redactor.MASK + '"');
@@ -236,7 +235,7 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
         }
         IThrowableProxy error = event.getThrowableProxy();
         if (error != null) {
-            writeError(out, error);
+            writeError(out, s, error);
         }
         out.raw((byte) '}');
         out.raw((byte) '\n');
@@ -515,66 +514,108 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
         out.raw((byte) ']');
     }
 
-    private void writeError(JsonBuffer out, IThrowableProxy error) {
+    private void writeError(JsonBuffer out, Scratch s, IThrowableProxy error) {
         out.raw(ERROR_TYPE);
         out.quoted(error.getClassName(), -1);
         if (error.getMessage() != null) {
             out.raw(ERROR_MESSAGE);
             text(out, error.getMessage(), maxFieldLength);
         }
+        // the whole trace is gathered as chars first (cheap bulk copies), then escaped in one pass
+        Chars trace = s.stack;
+        trace.reset();
+        stackTrace(trace, error, "", "", 0);
         out.raw(ERROR_STACK);
-        int limit = out.len + maxStackTraceLength;
-        stackTrace(out, error, "", "", limit, 0);
+        out.ensure(trace.length * 6 + 4);
+        out.escapedLongChars(trace.chars, trace.length);
         out.raw((byte) '"');
     }
 
-    /** Java's own printStackTrace layout, written straight into the buffer; messages are redacted. */
-    private void stackTrace(JsonBuffer out, IThrowableProxy t, String caption, String indent, int limit, int depth) {
+    /** Java's own printStackTrace layout; messages are redacted. Stops near maxStackTraceLength chars. */
+    private void stackTrace(Chars sb, IThrowableProxy t, String caption, String indent, int depth) {
         if (depth > 16) {
             return;
         }
-        out.chars(indent, 0, indent.length(), -1);
-        out.chars(caption, 0, caption.length(), -1);
-        String cls = t.getClassName();
-        out.chars(cls, 0, cls.length(), -1);
+        sb.append(indent).append(caption).append(t.getClassName());
         String msg = t.getMessage();
         if (msg != null) {
-            out.chars(": ", 0, 2, -1);
             String red = redactor.redactText(msg);
-            out.chars(red, 0, red.length(), maxFieldLength);
+            sb.append(": ").append(red.length() > maxFieldLength ? red.substring(0, maxFieldLength) + "…" : red);
         }
         StackTraceElementProxy[] frames = t.getStackTraceElementProxyArray();
         int shown = frames.length - t.getCommonFrames();
         for (int i = 0; i < shown; i++) {
-            if (out.len > limit) {
-                out.chars("\n\t...", 0, 5, -1);
+            if (sb.length > maxStackTraceLength) {
+                sb.append("\n\t...");
                 return;
             }
-            out.raw(NL_TAB); // JSON-escaped "\n\t"
-            if (!indent.isEmpty()) {
-                out.chars(indent, 0, indent.length(), -1);
-            }
-            String frame = frames[i].getSTEAsString(); // "at ...", cached in the proxy
-            out.chars(frame, 0, frame.length(), -1);
+            sb.append('\n').append('\t').append(indent).append(frames[i].getSTEAsString()); // "at ...", cached
         }
         if (t.getCommonFrames() > 0) {
-            out.raw(NL_TAB);
-            out.chars(indent, 0, indent.length(), -1);
-            out.chars("... ", 0, 4, -1);
-            out.number(t.getCommonFrames());
-            out.chars(" more", 0, 5, -1);
+            sb.append('\n').append('\t').append(indent).append("... ").append(t.getCommonFrames()).append(" more");
         }
         IThrowableProxy[] suppressed = t.getSuppressed();
         if (suppressed != null) {
             for (IThrowableProxy sup : suppressed) {
-                out.chars("\n", 0, 1, -1);
-                stackTrace(out, sup, "Suppressed: ", indent + "\t", limit, depth + 1);
+                sb.append('\n');
+                stackTrace(sb, sup, "Suppressed: ", indent + "\t", depth + 1);
             }
         }
         IThrowableProxy cause = t.getCause();
-        if (cause != null && out.len <= limit) {
-            out.chars("\n", 0, 1, -1);
-            stackTrace(out, cause, "Caused by: ", indent, limit, depth + 1);
+        if (cause != null && sb.length <= maxStackTraceLength) {
+            sb.append('\n');
+            stackTrace(sb, cause, "Caused by: ", indent, depth + 1);
+        }
+    }
+
+    /** A reusable char buffer (per thread) for building the stack trace. */
+    static final class Chars {
+        char[] chars = new char[1024];
+        int length;
+
+        void reset() {
+            if (chars.length > 64 * 1024) {
+                chars = new char[1024];
+            }
+            length = 0;
+        }
+
+        private void room(int extra) {
+            if (length + extra > chars.length) {
+                chars = java.util.Arrays.copyOf(chars, Math.max(length + extra, chars.length * 2));
+            }
+        }
+
+        Chars append(String s) {
+            int n = s.length();
+            room(n);
+            s.getChars(0, n, chars, length);
+            length += n;
+            return this;
+        }
+
+        Chars append(char c) {
+            room(1);
+            chars[length++] = c;
+            return this;
+        }
+
+        Chars append(int v) {
+            if (v < 0) {
+                return append(Integer.toString(v));
+            }
+            int digits = 1;
+            for (int t = v; t >= 10; t /= 10) {
+                digits++;
+            }
+            room(digits);
+            int p = length + digits;
+            length = p;
+            do {
+                chars[--p] = (char) ('0' + v % 10);
+                v /= 10;
+            } while (v != 0);
+            return this;
         }
     }
 
@@ -643,7 +684,7 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
         this.maxFieldLength = maxFieldLength;
     }
 
-    /** Longest error.stack_trace in bytes, roughly (default 65536). */
+    /** Longest error.stack_trace in characters, roughly: frames after it are left out (default 65536). */
     public void setMaxStackTraceLength(int maxStackTraceLength) {
         this.maxStackTraceLength = maxStackTraceLength;
     }
@@ -744,6 +785,7 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
         final String[] spanIds = new String[2];
         final MdcWriter mdcWriter = new MdcWriter(this);
         final LastValue thread = new LastValue();
+        final Chars stack = new Chars();
         final LastValue trace = new LastValue();
         final LastValue span = new LastValue();
         FieldName[] names = new FieldName[32];

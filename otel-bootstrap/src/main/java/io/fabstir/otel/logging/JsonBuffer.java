@@ -1,5 +1,12 @@
 package io.fabstir.otel.logging;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -9,7 +16,7 @@ import java.util.Arrays;
  */
 final class JsonBuffer {
 
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     /** Per-character escape for ASCII: 0 = as is, 'u' = \\u00XX, else the letter after the backslash. */
     private static final byte[] ESCAPE = new byte[128];
 
@@ -94,42 +101,139 @@ final class JsonBuffer {
             }
             cut = true;
         }
-        ensure((end - from) * 6 + 4);
+        int n = end - from;
+        ensure(n * 6 + 4);
+        char[] cb = cbuf;
+        if (cb.length < n) {
+            cb = n <= RETAIN_LIMIT ? (cbuf = new char[Math.max(n, cb.length * 2)]) : new char[n];
+        }
+        if (s instanceof String str) {
+            str.getChars(from, end, cb, 0); // an intrinsic bulk copy
+        } else {
+            for (int k = 0; k < n; k++) {
+                cb[k] = s.charAt(from + k);
+            }
+        }
+        int p = escape(cb, 0, n);
+        len = p;
+        if (cut) {
+            // U+2026 HORIZONTAL ELLIPSIS marks a value cut at maxFieldLength
+            buf[len++] = (byte) 0xE2;
+            buf[len++] = (byte) 0x80;
+            buf[len++] = (byte) 0xA6;
+        }
+        truncated = cut;
+    }
+
+    /** JSON-escaped UTF-8 of cb[from,to); the caller ensured (to - from) * 6 bytes of room. */
+    void escapedChars(char[] cb, int from, int to) {
+        len = escape(cb, from, to);
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH = 0x8080808080808080L;
+
+    private final CharsetEncoder latin1 = StandardCharsets.ISO_8859_1.newEncoder();
+    private byte[] narrow = new byte[1024];
+    private char[] wrappedChars;
+    private CharBuffer charView;
+    private ByteBuffer byteView;
+
+    /**
+     * Like {@link #escapedChars} for long text (a stack trace): the chars are narrowed to bytes by the JDK's
+     * ISO-8859-1 encoder (an intrinsic, vectorised), then scanned eight bytes at a time for anything that needs
+     * escaping or UTF-8 encoding, and copied run by run with arraycopy. About 2-3x faster than the char loop here.
+     */
+    void escapedLongChars(char[] cb, int n) {
+        if (narrow.length < n) {
+            narrow = new byte[Math.max(n, narrow.length * 2)];
+            byteView = null;
+        }
+        if (wrappedChars != cb) {
+            wrappedChars = cb;
+            charView = CharBuffer.wrap(cb);
+        }
+        if (byteView == null) {
+            byteView = ByteBuffer.wrap(narrow);
+        }
+        charView.clear().limit(n);
+        byteView.clear();
+        latin1.reset();
+        latin1.encode(charView, byteView, true); // stops at the first char above U+00FF
+        int m = byteView.position();
+        byte[] iso = narrow;
+        int pos = 0;
+        while (pos < m) {
+            int j = findSpecial(iso, pos, m);
+            int run = j - pos;
+            System.arraycopy(iso, pos, buf, len, run);
+            len += run;
+            if (j >= m) {
+                break;
+            }
+            len = escape(cb, j, j + 1); // one char needing care (its byte equals the char, < U+0100)
+            pos = j + 1;
+        }
+        if (m < n) {
+            len = escape(cb, m, n); // text beyond Latin-1: the plain char loop
+        }
+    }
+
+    /** Index of the first byte that is a control char, '"', '\\' or >= 0x80, or `to`. SWAR, 8 bytes per step. */
+    private static int findSpecial(byte[] a, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(a, i);
+            long quote = x ^ 0x2222222222222222L;
+            long slash = x ^ 0x5C5C5C5C5C5C5C5CL;
+            long mask = (x & HIGH)
+                    | ((x - 0x2020202020202020L) & ~x & HIGH)
+                    | ((quote - ONES) & ~quote & HIGH)
+                    | ((slash - ONES) & ~slash & HIGH);
+            if (mask != 0) {
+                return i + (Long.numberOfTrailingZeros(mask) >>> 3); // the lowest flag is always exact
+            }
+        }
+        for (; i < to; i++) {
+            int c = a[i];
+            if (c < 0x20 || c == '"' || c == '\\') { // bytes >= 0x80 are negative here
+                return i;
+            }
+        }
+        return to;
+    }
+
+    /**
+     * The escaping loop. Runs of plain ASCII (the overwhelming majority of log text) are found by a load-only
+     * search and then copied by a narrowing loop that C2 vectorises; everything else is handled one char at a time,
+     * after which the fast path resumes. Returns the new length.
+     */
+    private int escape(char[] cb, int from, int to) {
         byte[] b = buf;
         int p = len;
-        int i = from;
-        if (s instanceof String str) {
-            // fast path: bulk-copy the chars (an intrinsic) and write plain ASCII needing no escape, the
-            // overwhelming majority of log text, from the array
-            int n = end - from;
-            char[] cb = cbuf;
-            if (cb.length < n) {
-                cb = n <= RETAIN_LIMIT ? (cbuf = new char[Math.max(n, cb.length * 2)]) : new char[n];
-            }
-            str.getChars(from, end, cb, 0);
-            int k = 0;
-            // two passes: a load-only search for the first char needing care, then a narrowing copy that C2
-            // vectorises; faster than one loop that tests and stores each char
-            while (k < n) {
+        int k = from;
+        while (k < to) {
+            int run = k;
+            while (k < to) {
                 char c = cb[k];
                 if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
                     break;
                 }
                 k++;
             }
-            for (int j = 0; j < k; j++) {
-                b[p + j] = (byte) cb[j];
+            int n = k - run;
+            for (int j = 0; j < n; j++) {
+                b[p + j] = (byte) cb[run + j];
             }
-            p += k;
-            i += k;
-        }
-        for (; i < end; i++) {
-            char c = s.charAt(i);
+            p += n;
+            if (k >= to) {
+                break;
+            }
+            char c = cb[k];
             if (c < 0x80) {
                 byte e = ESCAPE[c];
-                if (e == 0) {
-                    b[p++] = (byte) c;
-                } else if (e == 'u') {
+                if (e == 'u') {
                     b[p++] = '\\';
                     b[p++] = 'u';
                     b[p++] = '0';
@@ -144,8 +248,8 @@ final class JsonBuffer {
                 b[p++] = (byte) (0xC0 | (c >> 6));
                 b[p++] = (byte) (0x80 | (c & 0x3F));
             } else if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    int cp = Character.toCodePoint(c, s.charAt(++i));
+                if (Character.isHighSurrogate(c) && k + 1 < to && Character.isLowSurrogate(cb[k + 1])) {
+                    int cp = Character.toCodePoint(c, cb[++k]);
                     b[p++] = (byte) (0xF0 | (cp >> 18));
                     b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
                     b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
@@ -163,15 +267,9 @@ final class JsonBuffer {
                 b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
                 b[p++] = (byte) (0x80 | (c & 0x3F));
             }
+            k++;
         }
-        len = p;
-        if (cut) {
-            // U+2026 HORIZONTAL ELLIPSIS marks a value cut at maxFieldLength
-            b[len++] = (byte) 0xE2;
-            b[len++] = (byte) 0x80;
-            b[len++] = (byte) 0xA6;
-        }
-        truncated = cut;
+        return p;
     }
 
     void number(long v) {

@@ -333,4 +333,17 @@ class FabstirJsonEncoderTest {
             }
         }
     }
+
+    @Test
+    void stackTracesWithQuotesControlCharactersAndNonLatinTextRoundTrip() {
+        String message = "bad \"quote\" back\\slash é ß 漢字 😀 bell\u0007 x".repeat(3);
+        try (CapturedLog log = new CapturedLog(e -> e.setRedaction(false))) {
+            log.logger("err").error("boom", new IllegalStateException(message, new RuntimeException("ü\tcause")));
+            String trace = log.only().get("error.stack_trace").asText();
+            assertThat(trace).startsWith("java.lang.IllegalStateException: " + message + "\n\tat ");
+            // the cause was made on the same line, so all its frames are shared: "... N more"
+            assertThat(trace).containsPattern("\nCaused by: java.lang.RuntimeException: ü\tcause\n\t\\.\\.\\. \\d+ more$");
+            assertThat(log.raw()).hasLineCount(1);
+        }
+    }
 }
