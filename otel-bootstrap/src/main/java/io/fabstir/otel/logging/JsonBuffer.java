@@ -134,8 +134,9 @@ final class JsonBuffer {
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH = 0x8080808080808080L;
 
-    private final CharsetEncoder latin1 = StandardCharsets.ISO_8859_1.newEncoder();
-    private byte[] narrow = new byte[1024];
+    // created on first use: short-lived buffers (pre-encoding names at configuration time) never need them
+    private CharsetEncoder latin1;
+    private byte[] narrow = new byte[0];
     private char[] wrappedChars;
     private CharBuffer charView;
     private ByteBuffer byteView;
@@ -146,8 +147,11 @@ final class JsonBuffer {
      * escaping or UTF-8 encoding, and copied run by run with arraycopy. About 2-3x faster than the char loop here.
      */
     void escapedLongChars(char[] cb, int n) {
+        if (latin1 == null) {
+            latin1 = StandardCharsets.ISO_8859_1.newEncoder();
+        }
         if (narrow.length < n) {
-            narrow = new byte[Math.max(n, narrow.length * 2)];
+            narrow = new byte[Math.max(Math.max(n, 1024), narrow.length * 2)];
             byteView = null;
         }
         if (wrappedChars != cb) {
