@@ -78,11 +78,11 @@ public final class TailCommand implements Callable<Integer> {
             + "positions are kept (default ./fabstir-shipper-checkpoint.json). Env FABSTIR_CHECKPOINT_FILE.")
     String checkpointFile;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...", description = "kafka.bootstrap_servers. "
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...", description = "kafka.bootstrap_servers: the Kafka brokers. "
             + "Env FABSTIR_KAFKA_BOOTSTRAP_SERVERS. Required.")
     String bootstrapServers;
 
-    @Option(names = "--topic", description = "kafka.topic (default fabstir.logs). Env FABSTIR_KAFKA_TOPIC.")
+    @Option(names = "--topic", description = "kafka.topic: where records go (default fabstir.logs). Env FABSTIR_KAFKA_TOPIC.")
     String topic;
 
     @Option(names = "--producer-prop", paramLabel = "NAME=VALUE", description = "kafka.producer: any Kafka "
@@ -133,7 +133,7 @@ public final class TailCommand implements Callable<Integer> {
             + "Env FABSTIR_MULTILINE_PATTERN.")
     String multilinePattern;
 
-    @Option(names = "--multiline-max-lines", description = "multiline.max_lines (default 500). "
+    @Option(names = "--multiline-max-lines", description = "multiline.max_lines: most lines joined into one record (default 500). "
             + "Env FABSTIR_MULTILINE_MAX_LINES.")
     String multilineMaxLines;
 

@@ -220,6 +220,22 @@ class TailerTest {
     }
 
     @Test
+    void aDeletedFileIsDrainedThenReleased() throws Exception {
+        Path a = logs().resolve("gone.json");
+        append(a, range("g", 0, 30));
+        Path b = logs().resolve("stays.json");
+        append(b, "s0");
+        MemorySink sink = new MemorySink();
+        start(config().build(), sink);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.received.size() == 31);
+        Files.delete(a);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            List<FilePosition> p = new CheckpointStore(dir.resolve("state/checkpoint.json")).load();
+            return p.size() == 1 && p.get(0).path().endsWith("stays.json");
+        });
+    }
+
+    @Test
     void copytruncateRestartsAtTheBeginning() throws Exception {
         Path a = logs().resolve("app.json");
         append(a, range("before", 0, 40));
