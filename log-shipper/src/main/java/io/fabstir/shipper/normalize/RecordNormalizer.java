@@ -426,11 +426,11 @@ public final class RecordNormalizer {
 
     /** Cleans a field name; null when nothing usable is left (blank or dots only). */
     static String fixKey(String key) {
+        if (isCleanKey(key)) {
+            return key; // the hot path: no allocation
+        }
         if (key.isBlank()) {
             return null;
-        }
-        if (key.indexOf('.') < 0) {
-            return key;
         }
         StringBuilder sb = new StringBuilder(key.length());
         for (String part : key.split("\\.")) {
@@ -443,6 +443,23 @@ public final class RecordNormalizer {
             sb.append(part);
         }
         return sb.length() == 0 ? null : sb.toString();
+    }
+
+    /** Every dot-separated segment has a non-whitespace character (so no empty, leading, trailing or double dot). */
+    private static boolean isCleanKey(String key) {
+        boolean segmentHasText = false;
+        for (int i = 0, n = key.length(); i < n; i++) {
+            char c = key.charAt(i);
+            if (c == '.') {
+                if (!segmentHasText) {
+                    return false;
+                }
+                segmentHasText = false;
+            } else if (!segmentHasText && !Character.isWhitespace(c)) {
+                segmentHasText = true;
+            }
+        }
+        return segmentHasText;
     }
 
     private static int segments(String key) {

@@ -56,6 +56,8 @@ public final class ElasticsearchSink implements AutoCloseable {
     private final BulkIngester<Delivery> ingester;
     private final ExecutorService settle;
     private final ExecutorService completions;
+    private final java.util.concurrent.BlockingQueue<Delivery> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final Thread feeder;
     private final ScheduledExecutorService retries;
     private final Backoff backoff;
     private final Runnable onRetry;
@@ -82,6 +84,8 @@ public final class ElasticsearchSink implements AutoCloseable {
                 .maxConcurrentRequests(b.maxConcurrentRequests)
                 .flushInterval(b.flushInterval.toMillis(), TimeUnit.MILLISECONDS)
                 .listener(new Listener()));
+        this.feeder = daemon(this::feed, "es-sink-feeder");
+        feeder.start();
     }
 
     public static Builder builder() {
@@ -89,16 +93,42 @@ public final class ElasticsearchSink implements AutoCloseable {
     }
 
     /**
-     * Queues one document; may block while the ingester already has its maximum of requests in flight
-     * (that is the back-pressure).
+     * Queues one document and returns at once. A feeder thread moves queued documents into the ingester, which
+     * blocks while its maximum of requests is in flight; the caller (the Kafka poll loop) keeps fetching meanwhile
+     * and bounds memory by how many documents it leaves unsettled.
      */
     public void submit(String index, String id, byte[] source, Outcome outcome) {
-        add(new Delivery(index, id, source, outcome));
+        queue.add(new Delivery(index, id, source, outcome));
     }
 
     /** Sends what is buffered now instead of waiting for the flush interval. */
     public void flush() {
         ingester.flush();
+    }
+
+    /** Documents queued but not yet handed to the ingester. */
+    public int queued() {
+        return queue.size();
+    }
+
+    private void feed() {
+        while (!closed || !queue.isEmpty()) {
+            Delivery d;
+            try {
+                d = queue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (d == null || d.outcome.abandoned()) {
+                continue;
+            }
+            try {
+                add(d);
+            } catch (RuntimeException e) {
+                log.error("could not hand {} to the bulk ingester; retrying", d.id, e);
+                retry(d, e.toString());
+            }
+        }
     }
 
     private void add(Delivery d) {
@@ -118,12 +148,7 @@ public final class ElasticsearchSink implements AutoCloseable {
         onRetry.run();
         retries.schedule(() -> {
             if (!closed && !d.outcome.abandoned()) {
-                try {
-                    add(d);
-                } catch (RuntimeException e) {
-                    log.error("could not re-queue {}; trying again", d.id, e);
-                    retry(d, e.toString());
-                }
+                queue.add(d);
             }
         }, delay, TimeUnit.MILLISECONDS);
     }
@@ -202,8 +227,14 @@ public final class ElasticsearchSink implements AutoCloseable {
     /** Flushes and waits for in-flight requests; pending retries are dropped (their offsets were not committed). */
     @Override
     public void close() {
-        ingester.close();
         closed = true;
+        try {
+            feeder.join(10_000); // hands over what is queued, then stops
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        feeder.interrupt();
+        ingester.close();
         retries.shutdownNow();
         completions.shutdown();
         settle.shutdown();

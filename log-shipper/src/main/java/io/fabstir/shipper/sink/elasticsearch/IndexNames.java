@@ -15,6 +15,9 @@ public final class IndexNames {
     private final String prefix;
     private final String suffix;
     private final DateTimeFormatter format;
+    /** True when the date part has no unit below a day, so one name serves a whole UTC day. */
+    private final boolean dailyOnly;
+    private volatile Cached last;
 
     private IndexNames(String pattern) {
         int open = pattern.indexOf('{');
@@ -25,7 +28,9 @@ public final class IndexNames {
         }
         this.prefix = pattern.substring(0, open);
         this.suffix = pattern.substring(close + 1);
-        this.format = DateTimeFormatter.ofPattern(pattern.substring(open + 1, close)).withZone(ZoneOffset.UTC);
+        String date = pattern.substring(open + 1, close);
+        this.format = DateTimeFormatter.ofPattern(date).withZone(ZoneOffset.UTC);
+        this.dailyOnly = date.replaceAll("'[^']*'", "").chars().noneMatch(ch -> "HhKkmsSAnNaB".indexOf(ch) >= 0);
         if (!name(Instant.EPOCH).equals(name(Instant.EPOCH).toLowerCase(java.util.Locale.ROOT))) {
             throw new IllegalArgumentException("index names must be lower case: " + pattern);
         }
@@ -36,7 +41,17 @@ public final class IndexNames {
     }
 
     public String name(Instant instant) {
-        return prefix + format.format(instant) + suffix;
+        long day = Math.floorDiv(instant.getEpochSecond(), 86_400L);
+        Cached c = last;
+        if (c != null && c.day == day && dailyOnly) {
+            return c.name; // nearly every record of a stream falls on the same day as the one before
+        }
+        String name = prefix + format.format(instant) + suffix;
+        last = new Cached(day, name);
+        return name;
+    }
+
+    private record Cached(long day, String name) {
     }
 
     /** Wildcard matching every index of this pattern, e.g. {@code fabstir-logs-*}. */
