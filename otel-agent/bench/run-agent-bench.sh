@@ -61,3 +61,15 @@ for name in http.request job.process; do
   o=$(median < "$WORK/o"); f=$(median < "$WORK/f")
   echo "  span '$name': official $o ns, fabstir $f ns (added $(awk -v o="$o" -v f="$f" 'BEGIN{printf "%.1f", f-o}') ns)"
 done
+# Job spans with GPU readings: the NVML stub from the tests as a 2-GPU host (7 attributes at start, 7 at end).
+if command -v gcc >/dev/null; then
+  gcc -shared -fPIC -O2 -o "$WORK/libnvidia-ml.so" otel-bootstrap/src/test/resources/nvml/stub_nvml.c
+  : > "$WORK/o"; : > "$WORK/f"
+  for i in 1 2 3; do
+    java -javaagent:"$OFFICIAL" "${COMMON_OPTS[@]}" AgentBench spans job.process "$SPANS" 2>/dev/null | tr ' ' '\n' >> "$WORK/o"
+    java -javaagent:"$FABSTIR" -Dfabstir.gpu.nvml.library="$WORK/libnvidia-ml.so" "${COMMON_OPTS[@]}" \
+      AgentBench spans job.process "$SPANS" 2>/dev/null | tr ' ' '\n' >> "$WORK/f"
+  done
+  o=$(median < "$WORK/o"); f=$(median < "$WORK/f")
+  echo "  span 'job.process', 2 GPUs (NVML stub): official $o ns, fabstir $f ns (added $(awk -v o="$o" -v f="$f" 'BEGIN{printf "%.1f", f-o}') ns)"
+fi

@@ -148,6 +148,10 @@ class AgentEndToEndTest {
             }));
       }
       assertThat(receiver.failures).isEmpty();
+      // Scrapes of /metrics, /health and /ready make no server spans (no trace noise every scrape interval).
+      assertThat(receiver.spans.stream().flatMap(rs -> rs.getScopeSpansList().stream())
+              .flatMap(ss -> ss.getSpansList().stream()))
+          .noneMatch(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
       assertThat(jobSpans).as("app output:%n%s", read(output)).hasSize(3);
       for (Span span : jobSpans) {
         Map<String, AnyValue> a = attributes(span.getAttributesList());
