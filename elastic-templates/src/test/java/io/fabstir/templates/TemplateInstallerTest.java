@@ -97,7 +97,8 @@ class TemplateInstallerTest {
     @Test
     void everyEventKindIsIndexedAndSearchableWithTheMappedTypes() throws Exception {
         installer().install();
-        String index = "fabstir-logs-kinds-2026.11.24";
+        String run = Long.toString(System.nanoTime() % 1_000_000, 36); // fresh indices on a long-lived cluster
+        String index = "fabstir-logs-kinds" + run + "-2026.11.24";
         String common = "\"@timestamp\":\"2026-11-24T07:00:00.123Z\",\"service.name\":\"fabstir-node\","
                 + "\"host.name\":\"gpu-1\",\"fabstir.node_id\":\"node-1\",\"trace.id\":\"4bf92f3577b34da6a3ce929d0e0e4736\","
                 + "\"span.id\":\"00f067aa0ba902b7\",\"process.thread.name\":\"worker-1\",\"log.logger\":\"io.fabstir.X\"";
@@ -114,8 +115,10 @@ class TemplateInstallerTest {
                         + "\"labels.attempt\":3,\"message\":\"model.load done\"}",
                 "app", "{" + common + ",\"event.id\":\"app\",\"log.level\":\"WARN\",\"event.dataset\":\"fabstir.app\","
                         + "\"message\":\"peer disconnected\"}",
-                "unparsed", "{" + common + ",\"event.id\":\"unparsed\",\"log.level\":\"INFO\",\"event.dataset\":\"fabstir.app\","
-                        + "\"fabstir.unparsed\":true,\"message\":\"plain third-party line\"}",
+                // as the edge's `tail` wraps a line that is not JSON
+                "unparsed", "{" + common + ",\"event.id\":\"unparsed\",\"event.dataset\":\"fabstir.unparsed\","
+                        + "\"fabstir.parse_error\":\"Unrecognized token 'plain'\",\"fabstir.original_bytes\":22,"
+                        + "\"message\":\"plain third-party line\"}",
                 "error", "{" + common + ",\"event.id\":\"error\",\"log.level\":\"ERROR\",\"event.dataset\":\"fabstir.job\","
                         + "\"event.action\":\"job.failed\",\"error.type\":\"java.lang.IllegalStateException\","
                         + "\"error.message\":\"CUDA out of memory\",\"error.stack_trace\":\"java.lang.IllegalStateException: "
@@ -136,7 +139,8 @@ class TemplateInstallerTest {
                 Map.entry("fabstir.job.id", "keyword"), Map.entry("fabstir.job.model", "keyword"),
                 Map.entry("fabstir.job.tokens_used", "long"), Map.entry("fabstir.audit.actor", "keyword"),
                 Map.entry("fabstir.perf.operation", "keyword"), Map.entry("labels.gpu_index", "keyword"),
-                Map.entry("labels.attempt", "keyword"), Map.entry("fabstir.unparsed", "boolean"),
+                Map.entry("labels.attempt", "keyword"), Map.entry("fabstir.parse_error", "text"),
+                Map.entry("fabstir.original_bytes", "long"),
                 Map.entry("error.type", "keyword"), Map.entry("error.message", "text"),
                 Map.entry("error.stack_trace", "text"));
         GetFieldMappingResponse mapping = client.indices().getFieldMapping(r -> r.index(index)
@@ -155,9 +159,9 @@ class TemplateInstallerTest {
         assertThat(count(index, "{\"range\":{\"fabstir.job.tokens_used\":{\"gte\":800}}}")).isEqualTo(1);
         assertThat(count(index, "{\"range\":{\"@timestamp\":{\"gte\":\"2026-11-24T00:00:00Z\"}}}")).isEqualTo(6);
         assertThat(count(index, "{\"term\":{\"labels.gpu_index\":\"0\"}}")).isEqualTo(1);
-        assertThat(count(index, "{\"term\":{\"fabstir.unparsed\":true}}")).isEqualTo(1);
+        assertThat(count(index, "{\"term\":{\"event.dataset\":\"fabstir.unparsed\"}}")).isEqualTo(1);
 
-        String dlq = "fabstir-logs-dlq-kinds-2026.11.24";
+        String dlq = "fabstir-logs-dlq-kinds" + run + "-2026.11.24";
         client.index(r -> r.index(dlq).id("d1").withJson(new StringReader("{\"@timestamp\":\"2026-11-24T07:00:00Z\","
                 + "\"fabstir.dlq.payload\":\"not json at all\",\"fabstir.dlq.reason\":\"value is not valid JSON\","
                 + "\"fabstir.dlq.error_type\":\"not_json\",\"fabstir.dlq.source.topic\":\"fabstir.logs\","

@@ -50,8 +50,8 @@ public final class SampleRecords {
                     + "\"error.message\":\"CUDA out of memory\",\"error.stack_trace\":\"java.lang.IllegalStateException: "
                     + "CUDA out of memory\\n\\tat io.fabstir.node.jobs.JobRunner.run(JobRunner.java:88)\","
                     + "\"message\":\"Job failed\"}";
-            default -> "{" + common + ",\"log.level\":\"INFO\",\"event.dataset\":\"fabstir.app\","
-                    + "\"fabstir.unparsed\":true,\"message\":\"2026-11-24 07:00:00 plain text line from a third-party "
+            default -> "{" + common + ",\"event.dataset\":\"fabstir.unparsed\",\"fabstir.parse_error\":"
+                    + "\"Unrecognized token '2026'\",\"message\":\"2026-11-24 07:00:00 plain text line from a third-party "
                     + "library that does not log JSON, kept whole as the message " + i + "\"}";
         };
     }
