@@ -114,8 +114,11 @@ final class JsonBuffer {
                 cb[k] = s.charAt(from + k);
             }
         }
-        int p = escape(cb, 0, n);
-        len = p;
+        if (n >= 128) {
+            escapedLongChars(cb, n); // long text: the vectorised narrowing and 8-bytes-at-a-time scan
+        } else {
+            len = escape(cb, 0, n);
+        }
         if (cut) {
             // U+2026 HORIZONTAL ELLIPSIS marks a value cut at maxFieldLength
             buf[len++] = (byte) 0xE2;

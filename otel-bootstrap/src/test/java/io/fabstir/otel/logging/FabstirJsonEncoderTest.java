@@ -183,6 +183,12 @@ class FabstirJsonEncoderTest {
             assertThat(raw).contains("\\u0000").contains("\\u0007").contains("\\ud800");
             assertThat(log.only().get("message").asText()).isEqualTo(tricky);
         }
+        String longTricky = tricky.repeat(20); // long values take the 8-bytes-at-a-time path
+        try (CapturedLog log = new CapturedLog(e -> e.setRedaction(false))) {
+            log.logger("uni").info(longTricky);
+            assertThat(log.raw()).hasLineCount(1);
+            assertThat(log.only().get("message").asText()).isEqualTo(longTricky);
+        }
     }
 
     @Test
