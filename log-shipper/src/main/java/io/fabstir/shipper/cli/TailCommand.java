@@ -191,7 +191,7 @@ public final class TailCommand implements Callable<Integer> {
             tailer.stop();
             try {
                 // The JVM halts when this hook returns: wait for the final checkpoint and the producer's close.
-                closed.await(cfg.shutdownTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+                closed.await(cfg.shutdownTimeout().toMillis() + 15_000, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

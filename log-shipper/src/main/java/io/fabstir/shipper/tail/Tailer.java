@@ -302,7 +302,8 @@ public final class Tailer implements AutoCloseable {
     }
 
     private boolean overInflightCap() {
-        boolean over = inflightBytes.get() >= config.maxInflightBytes();
+        // Records waiting for a re-send also pause reading: Kafka is refusing, so new lines would only pile up.
+        boolean over = inflightBytes.get() >= config.maxInflightBytes() || !failed.isEmpty();
         if (over != pausedForInflight) {
             pausedForInflight = over;
             if (over) {
@@ -347,10 +348,15 @@ public final class Tailer implements AutoCloseable {
     private void send(AckTracker.InFlight r) {
         inflightBytes.addAndGet(r.value.length);
         inflightRecords.incrementAndGet();
+        if (!failed.isEmpty()) {
+            failed.add(r); // Kafka is refusing: queue behind the others instead of blocking on each line
+            return;
+        }
         dispatch(r);
     }
 
-    private void dispatch(AckTracker.InFlight r) {
+    /** @return false when the sink refused at once (e.g. no metadata within max.block.ms) */
+    private boolean dispatch(AckTracker.InFlight r) {
         try {
             sink.send(r.value, new RecordSink.Delivery() {
                 @Override
@@ -368,13 +374,16 @@ public final class Tailer implements AutoCloseable {
             });
         } catch (RuntimeException e) {
             onFailure(r, e);
+            return false;
         }
+        return true;
     }
 
     private void onFailure(AckTracker.InFlight r, Exception e) {
         metrics.error("send");
-        if (failed.isEmpty()) {
-            LOG.warn("Kafka did not take a record ({}); it is kept and re-sent", e.toString());
+        if (failed.isEmpty() && retryBackoffMs == 0) {
+            LOG.warn("Kafka did not take a record ({}); it is kept and re-sent, reading pauses meanwhile",
+                    e.toString());
         }
         failed.add(r);
     }
@@ -393,8 +402,12 @@ public final class Tailer implements AutoCloseable {
         for (AckTracker.InFlight r; (r = failed.poll()) != null; ) {
             batch.add(r);
         }
-        for (AckTracker.InFlight r : batch) {
-            dispatch(r);
+        for (int i = 0; i < batch.size(); i++) {
+            if (!dispatch(batch.get(i)) || !failed.isEmpty()) {
+                // Refused at once (a send can block for max.block.ms first): keep the rest for the next round.
+                failed.addAll(batch.subList(i + 1, batch.size()));
+                return;
+            }
         }
     }
 

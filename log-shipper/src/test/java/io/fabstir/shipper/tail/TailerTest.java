@@ -46,9 +46,13 @@ class TailerTest {
         final List<Delivery> held = new CopyOnWriteArrayList<>();
         volatile boolean hold;
         final AtomicInteger failNext = new AtomicInteger();
+        final AtomicInteger refuseNext = new AtomicInteger();
 
         @Override
         public void send(byte[] value, Delivery delivery) {
+            if (refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IllegalStateException("no metadata within max.block.ms");
+            }
             if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 delivery.failed(new IOException("broker unavailable"));
                 return;
@@ -275,11 +279,22 @@ class TailerTest {
         Path a = logs().resolve("a.json");
         append(a, range("r", 0, 20));
         MemorySink sink = new MemorySink();
-        sink.failNext.set(15);
+        sink.failNext.set(6); // consecutive refusals: 0.2 s, 0.4 s, ... backoff
         start(config().build(), sink);
         await().atMost(Duration.ofSeconds(15)).until(() -> sink.received.size() == 20);
         assertThat(sink.messages()).containsExactlyInAnyOrder(range("r", 0, 20));
         await().atMost(Duration.ofSeconds(10)).until(() -> savedOffset() == Files.size(a));
+    }
+
+    @Test
+    void aSinkRefusingAtOnceIsRetriedWithoutLosingOrStalling() throws Exception {
+        Path a = logs().resolve("a.json");
+        append(a, range("s", 0, 200));
+        MemorySink sink = new MemorySink();
+        sink.refuseNext.set(5);
+        start(config().build(), sink);
+        await().atMost(Duration.ofSeconds(15)).until(() -> sink.received.size() == 200);
+        assertThat(sink.messages()).containsExactlyInAnyOrder(range("s", 0, 200));
     }
 
     @Test
