@@ -1,0 +1,2 @@
+/** Layered settings (YAML, FABSTIR_* environment, flags) and the validated edge configuration. */
+package io.fabstir.shipper.config;
