@@ -70,11 +70,12 @@ final class PartitionProgress {
             release();
         }
 
-        /** Stops the partition: its commits never pass this record. */
+        /** Stops the partition: its commits never pass this record (which no longer counts as in flight). */
         void fail(String reason) {
             if (progress.failure == null) {
                 progress.failure = "offset " + offset + ": " + reason;
             }
+            release();
         }
 
         boolean abandoned() {

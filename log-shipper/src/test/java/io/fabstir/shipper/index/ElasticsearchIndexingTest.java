@@ -264,6 +264,41 @@ class ElasticsearchIndexingTest {
         });
     }
 
+    @Test
+    void recordThatCannotBeStoredEvenInTheDlqStopsItsPartitionAtThatOffset() throws Exception {
+        String topic = "it.stuck." + RUN;
+        kafka.createTopic(topic, 1);
+        // Today's DLQ index refuses writes, so the dead letter cannot be stored anywhere in Elasticsearch.
+        String dlqIndex = "fabstir-logs-dlq-stuck" + RUN + "-"
+                + Instant.now().atZone(ZoneOffset.UTC).toLocalDate().toString().replace('-', '.');
+        probe.client.indices().create(c -> c.index(dlqIndex)
+                .settings(st -> st.numberOfReplicas("0").blocks(b -> b.write(true))));
+        for (int i = 0; i < 10; i++) {
+            send(topic, "n", SampleRecords.record("stuck", i, Instant.now()));
+        }
+        send(topic, "n", "not json, and the DLQ index is read-only"); // offset 10
+        for (int i = 10; i < 20; i++) {
+            send(topic, "n", SampleRecords.record("stuck", i, Instant.now()));
+        }
+        producer.flush();
+        IndexLoop loop = startLoop(topic, "g-stuck-" + RUN, "stuck" + RUN, 20_000);
+        await().atMost(Duration.ofSeconds(60)).until(() -> !loop.stoppedPartitions().isEmpty());
+        assertThat(loop.stoppedPartitions().values()).singleElement().asString()
+                .contains("offset 10").contains("DLQ index refused it");
+        // Everything before it is stored (records after it in the same poll may be too; their commit waits).
+        await().atMost(Duration.ofSeconds(30)).until(() -> probe.count("fabstir-logs-stuck" + RUN + "-*") >= 10);
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (Admin admin = Admin.create(p)) {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(admin
+                    .listConsumerGroupOffsets("g-stuck-" + RUN).partitionsToOffsetAndMetadata().get()
+                    .get(new TopicPartition(topic, 0)).offset()).isEqualTo(10));
+            Thread.sleep(2_000); // a few more commit intervals: the commit must not move past the stuck record
+            assertThat(admin.listConsumerGroupOffsets("g-stuck-" + RUN).partitionsToOffsetAndMetadata().get()
+                    .get(new TopicPartition(topic, 0)).offset()).isEqualTo(10);
+        }
+    }
+
     /** The issue asks for 60 s; 20 s exercises the same retry path and keeps the suite short. */
     @Test
     void elasticsearchStoppedUnderLoadThenRestartedLosesNothingAndDuplicatesNothing() throws Exception {
