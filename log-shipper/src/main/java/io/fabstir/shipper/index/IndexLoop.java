@@ -5,6 +5,9 @@ import io.fabstir.shipper.normalize.RecordNormalizer;
 import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
 import io.fabstir.shipper.sink.elasticsearch.IndexNames;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,6 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -29,10 +33,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -52,6 +59,8 @@ public final class IndexLoop implements Runnable, AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
     private final String topic;
+    private final String dlqTopic;
+    private final Properties adminProperties;
     private final ElasticsearchSink sink;
     private final IndexNames names;
     private final RecordNormalizer normalizer;
@@ -112,6 +121,14 @@ public final class IndexLoop implements Runnable, AutoCloseable {
             }
         });
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        this.dlqTopic = b.dlqTopic;
+        this.adminProperties = new Properties();
+        adminProperties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
+        b.kafkaProperties.forEach((k, v) -> {
+            if (!k.startsWith("consumer.") && !k.startsWith("producer.") && AdminClientConfig.configNames().contains(k)) {
+                adminProperties.put(k, v);
+            }
+        });
         this.deadLetters = new DeadLetters(producer, b.dlqTopic, sink, IndexNames.of(b.dlqPattern), metrics,
                 Clock.systemUTC());
     }
@@ -124,6 +141,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
+            ensureDlqTopic();
             consumer.subscribe(List.of(topic), new Rebalance());
             long nextCommit = System.nanoTime() + commitInterval.toNanos();
             long nextLag = 0;
@@ -159,6 +177,28 @@ public final class IndexLoop implements Runnable, AutoCloseable {
                 producer.close(Duration.ofSeconds(10));
                 finished.countDown();
             }
+        }
+    }
+
+    /**
+     * Creates the DLQ topic when it is missing, so the first dead letter does not wait on a broker that refuses to
+     * auto-create topics. Failing to create it (e.g. no ACL) is logged; sending to it later reports the real error.
+     */
+    private void ensureDlqTopic() {
+        try (Admin admin = Admin.create(adminProperties)) {
+            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(dlqTopic)) {
+                admin.createTopics(List.of(new NewTopic(dlqTopic, Optional.empty(), Optional.empty())))
+                        .all().get(30, TimeUnit.SECONDS);
+                log.info("created dead-letter topic {}", dlqTopic);
+            }
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                log.warn("could not create dead-letter topic {}: {}", dlqTopic, e.getCause().toString());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException | RuntimeException e) {
+            log.warn("could not check dead-letter topic {}: {}", dlqTopic, e.toString());
         }
     }
 
