@@ -1,0 +1,297 @@
+package io.fabstir.localservices;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Elasticsearch, run as a child process from the integration-test distribution zip that Maven
+ * resolved into the local repository. As root it runs as the unprivileged system user {@code fabstir-es}.
+ */
+public final class LocalElasticsearch implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalElasticsearch.class);
+    static final String ES_USER = "fabstir-es";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+
+    private final Path dir;
+    private final String externalUrl;
+    private final String heap;
+    private int httpPort;
+    private int transportPort;
+    private Process process;
+    private String version;
+    private Thread hook;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private LocalElasticsearch(Path dir, String externalUrl, String heap) {
+        this.dir = dir == null ? null : dir.toAbsolutePath();
+        this.externalUrl = externalUrl;
+        this.heap = heap;
+    }
+
+    /** Starts a node keeping its config, data and logs under {@code dir}. */
+    public static LocalElasticsearch start(Path dir) {
+        return start(dir, "512m");
+    }
+
+    /** As {@link #start(Path)} with the given -Xms/-Xmx. */
+    public static LocalElasticsearch start(Path dir, String heap) {
+        LocalElasticsearch es = new LocalElasticsearch(dir, null, heap);
+        int[] ports = FreePorts.next(2);
+        es.httpPort = ports[0];
+        es.transportPort = ports[1];
+        es.start();
+        return es;
+    }
+
+    /** An already running cluster; lifecycle calls are refused. */
+    static LocalElasticsearch external(String url) {
+        LocalElasticsearch es = new LocalElasticsearch(null, url.endsWith("/") ? url.substring(0, url.length() - 1) : url, null);
+        return es;
+    }
+
+    /** {@code http://127.0.0.1:port}. */
+    public String url() {
+        return externalUrl != null ? externalUrl : "http://127.0.0.1:" + httpPort;
+    }
+
+    /** The version the running node reports. */
+    public synchronized String version() {
+        if (version == null) version = fetchVersion();
+        return version;
+    }
+
+    /** (Re)starts the node on the same port and data directory; no-op when it runs. */
+    public synchronized void start() {
+        requireLocal("start");
+        if (process != null && process.isAlive()) return;
+        long t0 = System.nanoTime();
+        String distVersion = distributionVersion();
+        Path home = Install.ensure(distVersion);
+        Path javaHome = Install.javaHome();
+        boolean root = Install.isRoot();
+        Path instance = Install.usableInstanceDir(dir, root);
+        try {
+            prepareInstance(home, instance);
+            if (root) {
+                Install.ensureUser();
+                Install.chownRecursively(instance, ES_USER);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare Elasticsearch dir " + instance, e);
+        }
+        List<String> es = new ArrayList<>();
+        if (root) {
+            es.addAll(List.of("setpriv", "--reuid=" + ES_USER, "--regid=" + ES_USER, "--init-groups", "--"));
+        }
+        es.add(home.resolve("bin/elasticsearch").toString());
+        // The wrapper turns "our stdin closed" (this JVM died, even by SIGKILL) into SIGTERM then SIGKILL of ES.
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c",
+                "exec 3<&0; \"$@\" </dev/null & es=$!; "
+                        + "( cat <&3 >/dev/null; kill -TERM $es 2>/dev/null; sleep 20; kill -KILL $es 2>/dev/null ) & "
+                        + "wait $es", "es-wrapper"));
+        cmd.addAll(es);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(instance.resolve("console.log").toFile()));
+        Map<String, String> env = pb.environment();
+        env.put("ES_JAVA_HOME", javaHome.toString());
+        env.remove("JAVA_HOME");
+        env.put("ES_PATH_CONF", instance.resolve("config").toString());
+        env.put("ES_TMPDIR", instance.resolve("tmp").toString());
+        env.put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap + " -XX:+UseSerialGC");
+        env.put("HOME", instance.toString());
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start Elasticsearch: " + cmd, e);
+        }
+        if (hook == null) {
+            hook = new Thread(this::close, "local-es-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        try {
+            awaitHealthy(instance);
+        } catch (RuntimeException e) {
+            stopProcess();
+            throw e;
+        }
+        version = fetchVersion();
+        log.info("Elasticsearch {} ready at {} in {} ms (JDK {} at {}, dir {}{})", version, url(),
+                (System.nanoTime() - t0) / 1_000_000, Install.javaVersion(javaHome), javaHome, instance,
+                root ? ", user " + ES_USER : "");
+    }
+
+    /** Stops the node (SIGTERM, then SIGKILL of the whole process tree after 30 s); data stays. */
+    public synchronized void stop() {
+        requireLocal("stop");
+        stopProcess();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (externalUrl != null) return;
+        stopProcess();
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // hooks are running
+            }
+            hook = null;
+        }
+    }
+
+    private void requireLocal(String op) {
+        if (externalUrl != null) {
+            throw new UnsupportedOperationException(op + "() refused: Elasticsearch is external (" + externalUrl + ")");
+        }
+    }
+
+    private void stopProcess() {
+        Process p = process;
+        process = null;
+        if (p == null) return;
+        List<ProcessHandle> tree = new ArrayList<>();
+        p.descendants().forEach(tree::add);
+        // The ES launcher forwards SIGTERM to the server as a clean shutdown.
+        tree.forEach(ProcessHandle::destroy);
+        p.destroy();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (ProcessHandle h : tree) {
+            long left = deadline - System.nanoTime();
+            try {
+                h.onExit().get(Math.max(1, left), TimeUnit.NANOSECONDS);
+            } catch (Exception timeoutOrInterrupt) {
+                break;
+            }
+        }
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        tree.forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        LocalKafka.waitFor(p, Duration.ofSeconds(10));
+        for (ProcessHandle h : tree) {
+            try {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // logged below if still alive
+            }
+            if (h.isAlive()) log.warn("Elasticsearch process {} still alive after SIGKILL", h.pid());
+        }
+        try {
+            p.getOutputStream().close();
+        } catch (IOException ignored) {
+            // gone
+        }
+    }
+
+    private void prepareInstance(Path home, Path instance) throws IOException {
+        Path config = instance.resolve("config");
+        Files.createDirectories(instance.resolve("data"));
+        Files.createDirectories(instance.resolve("logs"));
+        Files.createDirectories(instance.resolve("tmp"));
+        if (!Files.exists(config.resolve("jvm.options"))) {
+            Files.createDirectories(config);
+            try (Stream<Path> files = Files.walk(home.resolve("config"))) {
+                for (Path src : (Iterable<Path>) files::iterator) {
+                    Path dst = config.resolve(home.resolve("config").relativize(src).toString());
+                    if (Files.isDirectory(src)) Files.createDirectories(dst);
+                    else Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        Files.writeString(config.resolve("elasticsearch.yml"),
+                render(instance.resolve("data"), instance.resolve("logs"), httpPort, transportPort));
+    }
+
+    static String render(Path data, Path logs, int httpPort, int transportPort) {
+        return "cluster.name: fabstir-local\n"
+                + "node.name: local\n"
+                + "discovery.type: single-node\n"
+                + "network.host: 127.0.0.1\n"
+                + "http.port: " + httpPort + "\n"
+                + "transport.port: " + transportPort + "\n"
+                + "path.data: " + data + "\n"
+                + "path.logs: " + logs + "\n"
+                + "xpack.security.enabled: false\n"
+                // The build disk may be fuller than the default watermarks; tests must still get shards allocated.
+                + "cluster.routing.allocation.disk.threshold_enabled: false\n"
+                + "action.destructive_requires_name: false\n";
+    }
+
+    private void awaitHealthy(Path instance) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Elasticsearch exited with " + process.exitValue() + "; "
+                        + instance.resolve("console.log") + ":\n" + LocalKafka.tail(instance.resolve("console.log")));
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                                URI.create(url() + "/_cluster/health?wait_for_status=yellow&timeout=2s"))
+                        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                last = r.statusCode() + " " + r.body();
+                if (r.statusCode() == 200 && (r.body().contains("\"status\":\"green\"")
+                        || r.body().contains("\"status\":\"yellow\""))) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            LocalKafka.sleep(250);
+        }
+        throw new IllegalStateException("Elasticsearch not healthy at " + url() + " within " + READY_TIMEOUT
+                + " (last: " + last + "); " + instance.resolve("console.log") + ":\n"
+                + LocalKafka.tail(instance.resolve("console.log")));
+    }
+
+    private String fetchVersion() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/"))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            Matcher m = Pattern.compile("\"number\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
+            return m.find() ? m.group(1) : "unknown";
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read version from " + url(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    static String distributionVersion() {
+        String v = System.getProperty("fabstir.es.version");
+        if (v != null) return v;
+        try (InputStream in = LocalElasticsearch.class.getResourceAsStream("versions.properties")) {
+            Properties p = new Properties();
+            if (in != null) p.load(in);
+            v = p.getProperty("elasticsearch.version");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (v == null || v.startsWith("$")) throw new IllegalStateException("Elasticsearch version unknown (versions.properties)");
+        return v;
+    }
+}
