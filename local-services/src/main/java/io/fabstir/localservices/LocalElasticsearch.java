@@ -117,7 +117,7 @@ public final class LocalElasticsearch implements AutoCloseable {
         env.remove("JAVA_HOME");
         env.put("ES_PATH_CONF", instance.resolve("config").toString());
         env.put("ES_TMPDIR", instance.resolve("tmp").toString());
-        env.put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap + " -XX:+UseSerialGC");
+        env.put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap);
         env.put("HOME", instance.toString());
         try {
             process = pb.start();
@@ -267,11 +267,12 @@ public final class LocalElasticsearch implements AutoCloseable {
                 + LocalKafka.tail(instance.resolve("console.log")));
     }
 
+    /** The integ-test distribution has no root ("/") handler, so the version comes from the nodes API. */
     private String fetchVersion() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/"))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/_nodes/_local?filter_path=nodes.*.version"))
                     .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            Matcher m = Pattern.compile("\"number\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
+            Matcher m = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
             return m.find() ? m.group(1) : "unknown";
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read version from " + url(), e);

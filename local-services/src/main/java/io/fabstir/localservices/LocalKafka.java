@@ -218,6 +218,8 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Writes meta.properties and the bootstrap checkpoint unless the log dir is already formatted. */
     private void format() {
+        // A restart keeps the existing cluster id: formatting again with a new one would be rejected.
+        if (Files.exists(dir.resolve("data").resolve("meta.properties"))) return;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int rc;
         try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
