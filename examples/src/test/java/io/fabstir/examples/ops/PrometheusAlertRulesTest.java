@@ -1,0 +1,82 @@
+package io.fabstir.examples.ops;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** examples/prometheus: the alert rules, checked and unit-tested by promtool itself. */
+class PrometheusAlertRulesTest {
+    private static final Path RULES = OpsTools.artefact("prometheus/fabstir-alerts.yml");
+    private static final Path RULE_TESTS = OpsTools.artefact("prometheus/fabstir-alerts.test.yml");
+
+    @Test
+    void promtoolAcceptsTheRules() {
+        OpsTools.Result r = OpsTools.run(RULES.getParent(), "promtool", "check", "rules", RULES.toString());
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("SUCCESS: " + alerts().size() + " rules found");
+    }
+
+    @Test
+    void everyAlertPassesItsPromtoolUnitTests() {
+        OpsTools.Result r = OpsTools.run(RULES.getParent(), "promtool", "test", "rules", RULE_TESTS.toString());
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("SUCCESS");
+    }
+
+    @Test
+    void everyAlertHasAUnitTestThatFiresItAndOneThatKeepsItQuiet() throws Exception {
+        String tests = Files.readString(RULE_TESTS);
+        Matcher m = Pattern.compile("alertname: (\\w+)\\s+eval_time: \\w+\\s+exp_alerts:(\\s*\\[])?").matcher(tests);
+        Set<String> fired = new TreeSet<>();
+        Set<String> quiet = new TreeSet<>();
+        while (m.find()) {
+            (m.group(2) == null ? fired : quiet).add(m.group(1));
+        }
+        assertThat(fired).as("alerts with a firing case").containsExactlyInAnyOrderElementsOf(alerts().keySet());
+        assertThat(quiet).as("alerts with a quiet case").containsExactlyInAnyOrderElementsOf(alerts().keySet());
+    }
+
+    @Test
+    void everyAlertHasASeverityTheRoutesKnow() {
+        assertThat(alerts().values()).allMatch(s -> List.of("critical", "high", "medium", "low").contains(s));
+        assertThat(alerts()).containsEntry("FabstirNodeDown", "critical").containsEntry("FabstirNodeUnhealthy", "critical")
+                .containsEntry("FabstirHighErrorRate", "high").containsEntry("FabstirNoGpuAvailable", "high")
+                .containsEntry("FabstirDiskSpaceLow", "medium").containsEntry("FabstirGasPriceHigh", "medium")
+                .containsEntry("FabstirReputationDrop", "low");
+    }
+
+    @Test
+    void rulesUseOnlyMetricsTheProjectExports() throws Exception {
+        Set<String> used = new TreeSet<>();
+        Matcher m = Pattern.compile("expr: (?:\\|\\n((?:\\s{10}.*\\n)+)|(.*))").matcher(Files.readString(RULES));
+        while (m.find()) {
+            String expr = m.group(1) != null ? m.group(1) : m.group(2);
+            OpsTools.metricNames(expr).forEach(n -> used.add(OpsTools.family(n)));
+        }
+        assertThat(used).isNotEmpty().isSubsetOf(OpsTools.knownMetrics());
+    }
+
+    /** alert name → severity, in file order. */
+    static Map<String, String> alerts() {
+        try {
+            Map<String, String> out = new LinkedHashMap<>();
+            Matcher m = Pattern.compile("- alert: (\\w+)[\\s\\S]*?severity: (\\w+)").matcher(Files.readString(RULES));
+            while (m.find()) {
+                out.put(m.group(1), m.group(2));
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
