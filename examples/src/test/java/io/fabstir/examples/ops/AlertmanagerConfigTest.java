@@ -1,5 +1,6 @@
 package io.fabstir.examples.ops;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** examples/alertmanager: routes by severity, secrets from files, checked by amtool. */
+@Tag("integration") // runs promtool/amtool as child processes
 class AlertmanagerConfigTest {
     private static final Path CONFIG = OpsTools.artefact("alertmanager/alertmanager.yml");
 

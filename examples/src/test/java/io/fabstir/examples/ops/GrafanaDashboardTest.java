@@ -2,6 +2,7 @@ package io.fabstir.examples.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import java.util.TreeSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** examples/grafana: the dashboard parses, its PromQL is accepted by promtool and names only exported metrics. */
+@Tag("integration") // runs promtool/amtool as child processes
 class GrafanaDashboardTest {
     private static final Path DASHBOARD = OpsTools.artefact("grafana/fabstir-node-dashboard.json");
     // What Grafana would put in place of the template variables when "All" is selected.

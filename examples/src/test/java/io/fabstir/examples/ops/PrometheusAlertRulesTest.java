@@ -1,5 +1,6 @@
 package io.fabstir.examples.ops;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** examples/prometheus: the alert rules, checked and unit-tested by promtool itself. */
+@Tag("integration") // runs promtool/amtool as child processes
 class PrometheusAlertRulesTest {
     private static final Path RULES = OpsTools.artefact("prometheus/fabstir-alerts.yml");
     private static final Path RULE_TESTS = OpsTools.artefact("prometheus/fabstir-alerts.test.yml");
