@@ -122,7 +122,14 @@ public final class KibanaSavedObjects {
                 }
             }
         }
-        KibanaSavedObjects export = b.build();
+        KibanaSavedObjects export;
+        try {
+            export = b.build();
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         if (out == null) {
             System.out.print(export.render());
         } else {
