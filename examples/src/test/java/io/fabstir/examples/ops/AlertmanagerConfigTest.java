@@ -1,6 +1,7 @@
 package io.fabstir.examples.ops;
 
 import org.junit.jupiter.api.Tag;
+import org.opentest4j.AssertionFailedError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** examples/alertmanager: routes by severity, secrets from files, checked by amtool. */
 @Tag("integration") // runs promtool/amtool as child processes
@@ -24,6 +26,13 @@ class AlertmanagerConfigTest {
         OpsTools.Result r = OpsTools.run(tmp, "amtool", "check-config", checkable().toString());
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output()).contains("SUCCESS").contains("4 receivers");
+    }
+
+    @Test
+    void aMissingToolFailsWithTheInstallHintInsteadOfSkipping() {
+        assertThatThrownBy(() -> OpsTools.run(tmp, "amtool-not-installed-here", "--version"))
+                .isInstanceOf(AssertionFailedError.class)
+                .hasMessageContaining("apt-get install prometheus prometheus-alertmanager");
     }
 
     @Test
