@@ -41,6 +41,7 @@ class ChildBrokerKillTest {
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000,
                     ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000), new StringSerializer(), new StringSerializer())) {
                 long killAt = 0;
+                Thread restarter = null;
                 // Keep producing while the broker is killed and restarted: the kill lands mid-stream.
                 while (sent < 30_000) {
                     int n = sent++;
@@ -51,11 +52,18 @@ class ChildBrokerKillTest {
                         producer.flush();
                         killAt = acked.size();
                         broker.kill();
+                        // Restart from another thread: send() blocks on metadata while the broker is down.
+                        Thread restart = new Thread(() -> {
+                            LocalKafka.sleep(500);
+                            broker.start();
+                        }, "broker-restart");
+                        restart.start();
+                        restarter = restart;
                     }
-                    if (sent == 12_000) broker.start();
                     if (sent % 1000 == 0) Thread.sleep(5);
                 }
                 producer.flush();
+                restarter.join();
                 assertThat(killAt).isEqualTo(10_000);
             }
             assertThat(acked.size() + failed.get()).isEqualTo(sent);
