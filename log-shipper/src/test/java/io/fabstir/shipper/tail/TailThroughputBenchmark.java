@@ -95,6 +95,7 @@ public final class TailThroughputBenchmark {
         System.out.println("perf-test's own summary: " + perfLine);
         System.out.printf("shipper: first record in Kafka %.1f s after launch (JVM start + scan)%n",
                 tail.firstRecordAfterLaunch);
+        System.exit(0); // the shared in-process broker keeps non-daemon threads; its shutdown hook stops it
     }
 
     /** Sampled from /proc and jstat while the process works, between its first and last record in Kafka. */
