@@ -363,8 +363,11 @@ class ElasticsearchIndexingTest {
                 "--bulk-max-operations", "500",
                 "--kafka-property", "session.timeout.ms=6000",
                 "--kafka-property", "heartbeat.interval.ms=1000"));
+        // -Dchild.logs=DIR keeps the children's logs after the run (the temp dir is deleted).
+        Path logs = Path.of(System.getProperty("child.logs", dir.toString()));
+        java.nio.file.Files.createDirectories(logs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + "-" + RUN + ".log").toFile()));
         return pb.start();
     }
 

@@ -119,7 +119,15 @@ public final class ElasticsearchSink implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            if (d == null || d.outcome.abandoned()) {
+            if (d == null) {
+                // Idle: send the partial batch ourselves rather than rely only on the ingester's flush timer,
+                // so the tail of a stream is never left buffered.
+                if (ingester.pendingOperations() > 0) {
+                    ingester.flush();
+                }
+                continue;
+            }
+            if (d.outcome.abandoned()) {
                 continue;
             }
             try {
