@@ -122,6 +122,17 @@ final class CentralSettings {
         return properties;
     }
 
+    /** The set values whose keys start with {@code prefix}, keys unchanged (for a sink that validates its own). */
+    Map<String, String> withPrefix(String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix) && !v.isBlank()) {
+                out.put(k, v.trim());
+            }
+        });
+        return out;
+    }
+
     String string(String key, String dflt) {
         String v = values.get(key);
         return v == null || v.isBlank() ? dflt : v.trim();

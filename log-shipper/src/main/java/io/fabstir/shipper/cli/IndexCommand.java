@@ -1,6 +1,8 @@
 package io.fabstir.shipper.cli;
 
 import io.fabstir.shipper.index.IndexLoop;
+import io.fabstir.shipper.sink.loki.LokiConfig;
+import io.fabstir.shipper.sink.loki.LokiIndexer;
 import io.fabstir.shipper.normalize.RecordNormalizer;
 import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
 import io.fabstir.shipper.sink.elasticsearch.EsConnection;
@@ -12,8 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -83,15 +87,29 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
     @Option(names = "--metrics-port", description = "serve Prometheus /metrics on this port (default: off)")
     Integer metricsPort;
 
-    private volatile IndexLoop loop;
+    @Option(names = "--loki-url", description = "with --sink loki: Loki's base or push URL, e.g. http://loki:3100 "
+            + "(env FABSTIR_LOKI_URL); the other loki.* keys come from the YAML or FABSTIR_LOKI_* variables")
+    String lokiUrl;
+
+    @Option(names = "--loki-tenant", description = "with --sink loki: X-Scope-OrgID tenant (env FABSTIR_LOKI_TENANT)")
+    String lokiTenant;
+
+    @Option(names = "--loki-format", description = "with --sink loki: protobuf (default, snappy) or json")
+    String lokiFormat;
+
+    /** The running sink loop: an {@link IndexLoop} or a {@link LokiIndexer}. */
+    private volatile AutoCloseable loop;
     private final CountDownLatch started = new CountDownLatch(1);
 
     @Override
     Set<String> extraKeys() {
-        return Set.of("sink", "kafka.bootstrap_servers", "kafka.topic", "kafka.dlq_topic", "kafka.group_id",
-                "elasticsearch.bulk.max_operations", "elasticsearch.bulk.max_bytes", "elasticsearch.bulk.concurrency",
-                "elasticsearch.bulk.flush_interval", "indexer.max_in_flight", "indexer.timestamp_max_past",
-                "indexer.timestamp_max_future", "indexer.install_templates", "indexer.metrics_port");
+        Set<String> keys = new TreeSet<>(Set.of("sink", "kafka.bootstrap_servers", "kafka.topic", "kafka.dlq_topic",
+                "kafka.group_id", "elasticsearch.bulk.max_operations", "elasticsearch.bulk.max_bytes",
+                "elasticsearch.bulk.concurrency", "elasticsearch.bulk.flush_interval", "indexer.max_in_flight",
+                "indexer.timestamp_max_past", "indexer.timestamp_max_future", "indexer.install_templates",
+                "indexer.metrics_port"));
+        LokiConfig.KEYS.stream().filter(k -> k.startsWith("loki.")).forEach(keys::add);
+        return keys;
     }
 
     @Override
@@ -109,6 +127,7 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
                 .flag("indexer.metrics_port", metricsPort)
                 .flag("elasticsearch.shards", shards).flag("elasticsearch.replicas", replicas)
                 .flag("elasticsearch.retention", retention)
+                .flag(LokiConfig.URL, lokiUrl).flag(LokiConfig.TENANT, lokiTenant).flag(LokiConfig.FORMAT, lokiFormat)
                 .properties(kafkaProperties);
     }
 
@@ -121,9 +140,7 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
         }
         String kind = s.string("sink", "elasticsearch");
         if (kind.equals("loki")) {
-            // ---- LOKI DISPATCH POINT ----------------------------------------------------------------------
-            // The Loki sink (io.fabstir.shipper.sink.loki, its own consumer group) is wired here by the lead.
-            throw s.fail("--sink loki is not wired into `index` yet (see io.fabstir.shipper.sink.loki)");
+            return runLoki(s);
         }
         if (!kind.equals("elasticsearch")) {
             throw s.fail("invalid config sink: '" + kind + "' (elasticsearch or loki)");
@@ -167,22 +184,62 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
                     .registry(MetricsEndpoint.registry())
                     .sink(sinkSettings)
                     .build();
-            loop = l;
-            Thread hook = new Thread(l::close, "index-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            started.countDown();
-            l.run();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is what stopped us
-            }
+            runUntilClosed(l, l);
             return l.stoppedPartitions().isEmpty() ? 0 : 3;
         }
     }
 
+    /**
+     * {@code --sink loki}: the Loki sink in its own consumer group (default {@code fabstir-loki}), so an outage of
+     * one destination never holds back the other. Needs no Elasticsearch connection.
+     */
+    private int runLoki(CentralSettings s) throws Exception {
+        Map<String, String> cfg = new LinkedHashMap<>(s.withPrefix("loki."));
+        cfg.put(LokiConfig.KAFKA_BOOTSTRAP, s.required("kafka.bootstrap_servers"));
+        for (String k : new String[] {LokiConfig.KAFKA_TOPIC, LokiConfig.KAFKA_DLQ_TOPIC, LokiConfig.KAFKA_GROUP}) {
+            String v = s.string(k, null);
+            if (v != null) {
+                cfg.put(k, v);
+            }
+        }
+        int port = s.integer("indexer.metrics_port", 0, 0);
+        LokiIndexer indexer;
+        try {
+            indexer = LokiConfig.builder(cfg).kafkaProperties(s.kafkaProperties())
+                    .metricsRegistry(MetricsEndpoint.registry()).build();
+        } catch (IllegalArgumentException e) {
+            // LokiConfig.InvalidKey and the builder's own checks both start their message with the key.
+            throw s.fail("invalid config " + e.getMessage());
+        }
+        try (indexer; MetricsEndpoint metrics = port > 0 ? MetricsEndpoint.start(port) : null) {
+            log.info("indexing {} → Loki {}", cfg.get(LokiConfig.KAFKA_BOOTSTRAP), cfg.get(LokiConfig.URL));
+            runUntilClosed(indexer, indexer::run);
+            return 0;
+        }
+    }
+
+    /** Runs {@code body} on this thread until {@code sink} is closed by {@link #stop()} or SIGTERM/SIGINT. */
+    private void runUntilClosed(AutoCloseable sink, Runnable body) {
+        loop = sink;
+        Thread hook = new Thread(() -> {
+            try {
+                sink.close();
+            } catch (Exception e) {
+                log.warn("closing the sink on shutdown failed", e);
+            }
+        }, "index-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        started.countDown();
+        body.run();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is what stopped us
+        }
+    }
+
     /** Stops a running {@link #call()} cleanly (tests and embedding). */
-    void stop() throws InterruptedException {
+    void stop() throws Exception {
         started.await();
         loop.close();
     }

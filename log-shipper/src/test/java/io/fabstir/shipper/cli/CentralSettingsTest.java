@@ -64,4 +64,24 @@ class CentralSettingsTest {
         assertThat(s.integer("elasticsearch.shards", 1, 1)).isEqualTo(3);
         assertThat(CentralSettings.parseDuration("30d")).isEqualTo(Duration.ofDays(30));
     }
+
+    @Test
+    void sinkLokiWithoutUrlFailsAtStartNamingLokiUrl() {
+        StringWriter err = new StringWriter();
+        int rc = new CommandLine(new IndexCommand()).setErr(new PrintWriter(err)).execute(
+                "--sink", "loki", "--bootstrap-servers", "127.0.0.1:1");
+        assertThat(rc).isEqualTo(2);
+        assertThat(err.toString()).contains("loki.url").contains("is required");
+    }
+
+    @Test
+    void unknownLokiKeyInTheFileFailsNamingIt(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("c.yaml");
+        Files.writeString(yaml, "sink: loki\nloki:\n  url: http://127.0.0.1:1\n  lables: [level]\n");
+        StringWriter err = new StringWriter();
+        int rc = new CommandLine(new IndexCommand()).setErr(new PrintWriter(err)).execute(
+                "--config", yaml.toString(), "--bootstrap-servers", "127.0.0.1:1");
+        assertThat(rc).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown config key loki.lables");
+    }
 }
