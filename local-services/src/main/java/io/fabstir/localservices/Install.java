@@ -19,6 +19,7 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -75,6 +76,15 @@ final class Install {
                 .resolve("fabstir");
     }
 
+    static boolean zipPresent(String version) {
+        try {
+            findZip(version);
+            return true;
+        } catch (IllegalStateException missing) {
+            return false;
+        }
+    }
+
     static Path findZip(String version) {
         String name = "elasticsearch-" + version + ".zip";
         List<Path> tried = new ArrayList<>();
@@ -123,8 +133,19 @@ final class Install {
         }
     }
 
-    /** A JDK >= 17 for ES: this JVM's when new enough, else ES_JAVA_HOME / JAVA_HOME / /usr/lib/jvm. */
-    static Path javaHome() {
+    /** The first JDK of at least {@code minFeature} among {@link #javaCandidates()}. */
+    static Optional<Path> javaHome(int minFeature) {
+        for (String c : javaCandidates()) {
+            Path home = Path.of(c);
+            if (Files.isExecutable(home.resolve("bin/java")) && feature(javaVersion(home)) >= minFeature) {
+                return Optional.of(home);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Where a JDK for ES is looked for: fabstir.es.java.home, this JVM, ES_JAVA_HOME, JAVA_HOME, /usr/lib/jvm/*. */
+    static List<String> javaCandidates() {
         List<String> candidates = new ArrayList<>();
         candidates.add(System.getProperty("fabstir.es.java.home"));
         candidates.add(System.getProperty("java.home"));
@@ -135,13 +156,8 @@ final class Install {
         } catch (IOException ignored) {
             // no system JDKs
         }
-        for (String c : candidates) {
-            if (c == null || c.isBlank()) continue;
-            Path home = Path.of(c);
-            if (Files.isExecutable(home.resolve("bin/java")) && feature(javaVersion(home)) >= 17) return home;
-        }
-        throw new IllegalStateException("no JDK >= 17 found for Elasticsearch (tried " + candidates
-                + "); set -Dfabstir.es.java.home or ES_JAVA_HOME");
+        candidates.removeIf(c -> c == null || c.isBlank());
+        return candidates;
     }
 
     static String javaVersion(Path home) {

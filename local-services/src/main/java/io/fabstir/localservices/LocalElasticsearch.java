@@ -1,7 +1,6 @@
 package io.fabstir.localservices;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,9 +83,9 @@ public final class LocalElasticsearch implements AutoCloseable {
         requireLocal("start");
         if (process != null && process.isAlive()) return;
         long t0 = System.nanoTime();
-        String distVersion = distributionVersion();
-        Path home = Install.ensure(distVersion);
-        Path javaHome = Install.javaHome();
+        Distribution dist = Distribution.choose();
+        Path home = Install.ensure(dist.version());
+        Path javaHome = dist.javaHome();
         boolean root = Install.isRoot();
         Path instance = Install.usableInstanceDir(dir, root);
         try {
@@ -135,8 +133,8 @@ public final class LocalElasticsearch implements AutoCloseable {
             throw e;
         }
         version = fetchVersion();
-        log.info("Elasticsearch {} ready at {} in {} ms (JDK {} at {}, dir {}{})", version, url(),
-                (System.nanoTime() - t0) / 1_000_000, Install.javaVersion(javaHome), javaHome, instance,
+        log.info("Elasticsearch {} ready at {} in {} ms (JDK {} at {}: {}; dir {}{})", version, url(),
+                (System.nanoTime() - t0) / 1_000_000, Install.javaVersion(javaHome), javaHome, dist.why(), instance,
                 root ? ", user " + ES_USER : "");
     }
 
@@ -282,17 +280,4 @@ public final class LocalElasticsearch implements AutoCloseable {
         }
     }
 
-    static String distributionVersion() {
-        String v = System.getProperty("fabstir.es.version");
-        if (v != null) return v;
-        try (InputStream in = LocalElasticsearch.class.getResourceAsStream("versions.properties")) {
-            Properties p = new Properties();
-            if (in != null) p.load(in);
-            v = p.getProperty("elasticsearch.version");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (v == null || v.startsWith("$")) throw new IllegalStateException("Elasticsearch version unknown (versions.properties)");
-        return v;
-    }
 }
