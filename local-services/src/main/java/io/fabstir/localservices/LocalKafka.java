@@ -116,16 +116,48 @@ public final class LocalKafka implements AutoCloseable {
         return mode == Mode.CHILD;
     }
 
-    /** Creates a topic (replication 1); a topic that already exists is left as it is. */
+    /**
+     * Creates a topic (replication 1) and returns once the broker leads every partition; a topic that already
+     * exists is left as it is.
+     */
     public void createTopic(String name, int partitions) {
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e.getCause());
+            try {
+                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e.getCause());
+                }
             }
+            awaitLeaders(admin, name);
+        } catch (IllegalStateException e) {
+            throw e;
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topic " + name + ": " + e, e);
+        }
+    }
+
+    /*
+     * The controller acknowledges a new topic before the broker has applied it. An idempotent producer that sends
+     * in that window gets NOT_LEADER_OR_FOLLOWER for its first batch while a later batch may be accepted first;
+     * the retried first batch is then out of order forever (OUT_OF_ORDER_SEQUENCE_NUMBER). So wait until the
+     * broker itself reports a leader for every partition.
+     */
+    private static void awaitLeaders(Admin admin, String topic) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                var description = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+                if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+            } catch (ExecutionException notYetKnown) {
+                // UnknownTopicOrPartition until the broker has the topic
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topic " + topic + " has no leader for every partition after 60 s");
+            }
+            sleep(50);
         }
     }
 
