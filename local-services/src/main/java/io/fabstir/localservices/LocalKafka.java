@@ -11,15 +11,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -138,24 +142,26 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /*
-     * The controller acknowledges a new topic before the broker has applied it. An idempotent producer that sends
-     * in that window gets NOT_LEADER_OR_FOLLOWER for its first batch while a later batch may be accepted first;
-     * the retried first batch is then out of order forever (OUT_OF_ORDER_SEQUENCE_NUMBER). So wait until the
-     * broker itself reports a leader for every partition.
+     * The controller acknowledges a new topic before the broker has created its partitions. An idempotent producer
+     * that sends in that window gets NOT_LEADER_OR_FOLLOWER for its first batch while a later batch may be accepted
+     * first; the retried first batch is then out of order forever (OUT_OF_ORDER_SEQUENCE_NUMBER). The metadata
+     * (describeTopics) shows a leader before the partition's log exists, so ask the partition itself: ListOffsets
+     * is answered by the leader's replica manager only once the log is there.
      */
     private static void awaitLeaders(Admin admin, String topic) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
                 var description = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
-                if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                    return;
-                }
-            } catch (ExecutionException notYetKnown) {
-                // UnknownTopicOrPartition until the broker has the topic
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                description.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException | TimeoutException notYet) {
+                // unknown topic or not leader yet
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("topic " + topic + " has no leader for every partition after 60 s");
+                throw new IllegalStateException("topic " + topic + " has no live leader for every partition after 60 s");
             }
             sleep(50);
         }
