@@ -134,8 +134,9 @@ public final class LokiIndexer implements AutoCloseable {
         } finally {
             consumer = null;
             running = false;
-            stopped.countDown();
+            // Logged before releasing close(): on SIGTERM the JVM halts as soon as the closing hook returns.
             LOG.info("Loki sink stopped");
+            stopped.countDown();
         }
     }
 
