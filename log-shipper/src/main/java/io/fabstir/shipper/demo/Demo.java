@@ -29,9 +29,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -93,21 +95,42 @@ public final class Demo {
             System.setProperty("fabstir.maven.repo", repo); // where local-services finds the Elasticsearch zip
         }
         Stack stack = new Stack(console);
-        Thread hook = new Thread(() -> {
-            console.step("stopping (signal): node, tail, index, Elasticsearch, Kafka");
-            stack.close();
-            console.step("everything stopped; total demo time %.1f s", console.secondsSinceStart());
-        }, "demo-stop");
+        CountDownLatch signalStopDone = new CountDownLatch(1);
+        Runnable stopOnSignal = () -> {
+            if (stack.startClosing()) {
+                console.step("stopping: node, tail, index, Elasticsearch, Kafka");
+                stack.close();
+                if (ownWork && !stack.failed) {
+                    deleteRecursively(work);
+                }
+                console.step("everything stopped; total demo time %.1f s", console.secondsSinceStart());
+                signalStopDone.countDown();
+            }
+        };
+        StopSignals.install(stopOnSignal);
+        // For any other way the JVM ends (the kit's own hooks then stop Kafka and Elasticsearch alongside).
+        Thread hook = new Thread(stopOnSignal, "demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         int code;
         try {
             code = runStack(console, stack, work);
         } catch (Exception e) {
+            if (stack.closing()) {
+                // Stopped by a signal: the parts going away made the run fail, which is no news. Returning now would
+                // exit the JVM under the stop in progress.
+                awaitQuietly(signalStopDone);
+                return 130;
+            }
+            stack.failed = true;
             log.error("demo failed", e);
             console.step("FAILED: %s", e instanceof ExecutionException && e.getCause() != null
                     ? e.getCause().toString() : e.toString());
             console.line("  the logs of Kafka, Elasticsearch, tail and index: %s", work.resolve("demo.log"));
             code = 1;
+        }
+        if (!stack.startClosing()) {
+            awaitQuietly(signalStopDone); // a signal is stopping everything
+            return code;
         }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -162,6 +185,7 @@ public final class Demo {
                         : "; traces → " + otlpEndpoint);
 
         LocalElasticsearch es = stack.elasticsearch.get();
+        stack.checkRunning();
         console.step("Elasticsearch %s ready at %s", es.version(), es.url());
         stack.connection = EsConnection.builder().host(es.url()).build();
         InstallReport installed = TemplateInstaller.builder().client(stack.connection.client()).replicas(0).build()
@@ -238,6 +262,7 @@ public final class Demo {
             console.line("RESULT: OK: %s", counts);
             code = 0;
         } else {
+            stack.failed = true;
             console.line("RESULT: FAILED: %s", counts);
             if (!missing.isEmpty()) {
                 console.line("  no %s record reached Elasticsearch", String.join(", no ", missing));
@@ -265,6 +290,7 @@ public final class Demo {
         long lastAt = System.nanoTime();
         while (true) {
             boolean exited = stack.node.waitFor(PROGRESS_EVERY);
+            stack.checkRunning();
             long now = System.nanoTime();
             Pipeline.Counts c = stack.pipeline.counts();
             double seconds = (now - lastAt) / 1e9;
@@ -357,6 +383,14 @@ public final class Demo {
         }
     }
 
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static long countLines(Path dir) throws IOException {
         long n = 0;
         try (Stream<Path> files = Files.list(dir)) {
@@ -396,13 +430,33 @@ public final class Demo {
         volatile MetricsEndpoint metrics;
         volatile CompletableFuture<LocalElasticsearch> elasticsearch;
         volatile LocalKafka kafka;
+        private final AtomicBoolean closing = new AtomicBoolean();
+        /** The run failed: its files are kept for a look. */
+        volatile boolean failed;
         private boolean closed;
 
         Stack(Console console) {
             this.console = console;
         }
 
+        /** True for the one caller that starts stopping everything. */
+        boolean startClosing() {
+            return closing.compareAndSet(false, true);
+        }
+
+        boolean closing() {
+            return closing.get();
+        }
+
+        /** Ends the run early once a signal is stopping everything. */
+        void checkRunning() {
+            if (closing.get()) {
+                throw new CancellationException("stopping");
+            }
+        }
+
         synchronized void close() {
+            closing.set(true);
             if (closed) {
                 return;
             }

@@ -31,7 +31,7 @@ final class Report {
     /** The saved searches shown, in this order (ids in kibana/queries.json). */
     static final List<String> SHOWN = List.of("fabstir-failed-jobs", "fabstir-audit-trail", "fabstir-slow-operations");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_VALUE = 60;
+    private static final int MAX_VALUE = 90;
 
     private final ElasticsearchClient client;
     private final Console console;
