@@ -15,10 +15,6 @@ final class Console {
         this.start = start;
     }
 
-    Instant start() {
-        return start;
-    }
-
     double secondsSinceStart() {
         return secondsSinceStart(Instant.now());
     }

@@ -47,7 +47,7 @@ import java.util.stream.Stream;
 public final class Demo {
     private static final Logger log = LoggerFactory.getLogger(Demo.class);
     /** The datasets the exit code is decided on: each must have reached Elasticsearch. */
-    public static final List<String> REQUIRED_DATASETS = List.of("fabstir.job", "fabstir.audit", "fabstir.performance");
+    static final List<String> REQUIRED_DATASETS = List.of("fabstir.job", "fabstir.audit", "fabstir.performance");
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
@@ -76,8 +76,8 @@ public final class Demo {
     }
 
     /**
-     * Runs the demo and returns the exit code: 0 when records of every {@link #REQUIRED_DATASETS} dataset are
-     * searchable, 1 otherwise (the reason is printed). With keep-running it returns only when the JVM is stopped.
+     * Runs the demo and returns the exit code: 0 when fabstir.job, fabstir.audit and fabstir.performance records are
+     * all searchable, 1 otherwise (the reason is printed). With keep-running it returns only when the JVM is stopped.
      */
     public int run(PrintWriter out) {
         Console console = new Console(out, commandStart());

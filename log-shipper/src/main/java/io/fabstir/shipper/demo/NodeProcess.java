@@ -19,12 +19,9 @@ import java.util.concurrent.TimeUnit;
 final class NodeProcess implements AutoCloseable {
     private final Process process;
     private final Path output;
-    private final List<String> command;
-
-    private NodeProcess(Process process, Path output, List<String> command) {
+    private NodeProcess(Process process, Path output) {
         this.process = process;
         this.output = output;
-        this.command = command;
     }
 
     static NodeProcess start(Artifacts jars, Path dir, Map<String, String> systemProperties, List<String> args) {
@@ -44,7 +41,7 @@ final class NodeProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .start();
-            return new NodeProcess(p, out, cmd);
+            return new NodeProcess(p, out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the example node: " + String.join(" ", cmd), e);
         }
@@ -52,10 +49,6 @@ final class NodeProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
-    }
-
-    boolean alive() {
-        return process.isAlive();
     }
 
     /** Waits up to {@code timeout}; true when the node has exited. */
@@ -69,10 +62,6 @@ final class NodeProcess implements AutoCloseable {
 
     Path output() {
         return output;
-    }
-
-    List<String> command() {
-        return command;
     }
 
     /** The last {@code lines} lines of the node's console output. */
