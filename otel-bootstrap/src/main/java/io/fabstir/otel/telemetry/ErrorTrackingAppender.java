@@ -9,22 +9,41 @@ import java.util.Locale;
 
 /**
  * A Logback appender that feeds {@link ErrorTracker}: every ERROR event carrying a throwable counts in
- * {@code fabstir_errors_total{type,severity="error"}} and marks the current span. It writes nothing itself; attach it
- * next to the real appenders (the Fabstir include does). Events logged before {@link FabstirTelemetry#install()}
- * in library mode are not counted, rather than pinning OpenTelemetry to a no-op.
+ * {@code fabstir_errors_total{type,severity="error"}} and marks the current span. It writes nothing itself; the
+ * Fabstir include attaches it to the root logger next to the real appenders. Events logged before
+ * {@link FabstirTelemetry#install()} in library mode are not counted, rather than pinning OpenTelemetry to a no-op.
+ * Without the OpenTelemetry API on the classpath it stays idle, so the include works in apps that have none.
  */
 public final class ErrorTrackingAppender extends AppenderBase<ILoggingEvent> {
 
+  private boolean openTelemetryPresent;
+
+  @Override
+  public void start() {
+    try {
+      Class.forName("io.opentelemetry.api.OpenTelemetry", false, ErrorTrackingAppender.class.getClassLoader());
+      openTelemetryPresent = true;
+    } catch (ClassNotFoundException e) {
+      addInfo("OpenTelemetry API not on the classpath: fabstir_errors_total is not counted");
+    }
+    super.start();
+  }
+
   @Override
   protected void append(ILoggingEvent event) {
-    if (!event.getLevel().isGreaterOrEqual(Level.ERROR)) {
+    if (!openTelemetryPresent || !event.getLevel().isGreaterOrEqual(Level.ERROR)) {
       return;
     }
     IThrowableProxy proxy = event.getThrowableProxy();
-    if (!(proxy instanceof ThrowableProxy throwable)) {
-      return;
+    if (proxy instanceof ThrowableProxy throwable) {
+      Counting.record(throwable.getThrowable(), event.getLevel().toString().toLowerCase(Locale.ROOT));
     }
-    FabstirTelemetry.ifInstalled()
-        .ifPresent(t -> t.errors().record(throwable.getThrowable(), event.getLevel().toString().toLowerCase(Locale.ROOT)));
+  }
+
+  /** Kept apart so that loading the appender never loads an OpenTelemetry class. */
+  private static final class Counting {
+    static void record(Throwable error, String severity) {
+      FabstirTelemetry.ifInstalled().ifPresent(t -> t.errors().record(error, severity));
+    }
   }
 }

@@ -34,8 +34,9 @@
  *
  * <h2>Logback wiring</h2>
  *
- * {@link io.fabstir.otel.telemetry.ErrorTrackingAppender} counts ERROR events with a throwable;
- * {@link io.fabstir.otel.telemetry.RedactingSentryAppender} is the optional Sentry appender (off without a DSN,
- * secrets redacted before sending).
+ * The include {@code fabstir/logback-include.xml} attaches {@link io.fabstir.otel.telemetry.ErrorTrackingAppender}
+ * (counts ERROR events with a throwable; idle without the OpenTelemetry API) and, with
+ * {@code fabstir.log.sentry.enabled=true}, {@link io.fabstir.otel.telemetry.RedactingSentryAppender} (the optional
+ * Sentry appender: off without a DSN, secrets redacted before sending).
  */
 package io.fabstir.otel.telemetry;

@@ -14,16 +14,33 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EncoderWithoutOpenTelemetryTest {
 
-    @Test
-    void encoderWorksWhenTheOpenTelemetryApiIsNotOnTheClasspath() throws Exception {
+    private static URLClassLoader withoutOpenTelemetry() throws Exception {
         List<URL> urls = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (!entry.contains("opentelemetry")) {
                 urls.add(new File(entry).toURI().toURL());
             }
         }
-        try (URLClassLoader isolated = new URLClassLoader(urls.toArray(URL[]::new),
-                ClassLoader.getPlatformClassLoader())) {
+        return new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
+    }
+
+    @Test
+    void includeWorksWhenTheOpenTelemetryApiIsNotOnTheClasspath(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (URLClassLoader isolated = withoutOpenTelemetry()) {
+            String problems = (String) isolated.loadClass(WithoutOpenTelemetryProbe.class.getName())
+                    .getMethod("logThroughTheInclude", String.class).invoke(null, dir.toString());
+            assertThat(problems).isEmpty();
+            String line = java.nio.file.Files.readString(dir.resolve("fabstir.json"));
+            JsonNode r = CapturedLog.JSON.readTree(line);
+            assertThat(r.get("message").asText()).isEqualTo("failed without otel");
+            assertThat(r.get("error.type").asText()).isEqualTo("java.lang.IllegalStateException");
+        }
+    }
+
+    @Test
+    void encoderWorksWhenTheOpenTelemetryApiIsNotOnTheClasspath() throws Exception {
+        try (URLClassLoader isolated = withoutOpenTelemetry()) {
             assertThatThrownBy(() -> Class.forName("io.opentelemetry.api.trace.Span", false, isolated))
                     .isInstanceOf(ClassNotFoundException.class);
             String line = (String) isolated.loadClass(WithoutOpenTelemetryProbe.class.getName())

@@ -28,7 +28,7 @@ class LogbackIncludeTest {
 
     private static final List<String> PROPERTIES = List.of("fabstir.log.dir", "fabstir.service.name",
             "fabstir.service.version", "fabstir.log.console.format", "fabstir.log.loki.enabled",
-            "fabstir.log.loki.url");
+            "fabstir.log.loki.url", "fabstir.log.sentry.enabled", "fabstir.log.sentry.dsn");
 
     @AfterEach
     void clearProperties() {
@@ -87,7 +87,7 @@ class LogbackIncludeTest {
         }
 
         assertThat(errors(ctx)).isEmpty();
-        assertThat(appenders).containsExactlyInAnyOrder("CONSOLE", "FABSTIR_ASYNC_FILE");
+        assertThat(appenders).containsExactlyInAnyOrder("CONSOLE", "FABSTIR_ASYNC_FILE", "FABSTIR_ERRORS");
         List<String> lines = Files.readAllLines(dir.resolve("fabstir.json"), StandardCharsets.UTF_8);
         assertThat(lines).hasSize(3);
         List<JsonNode> records = new ArrayList<>();
@@ -135,5 +135,50 @@ class LogbackIncludeTest {
         String out = captured.toString(StandardCharsets.UTF_8).strip();
         JsonNode r = CapturedLog.JSON.readTree(out.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
         assertThat(r.get("message").asText()).isEqualTo("to the console as json");
+    }
+
+    /** A Sentry DSN pointing at a local receiver of Sentry's envelope endpoint (the wire format the SDK sends). */
+    @Test
+    void sentryIsSwitchedOnByPropertyAndReceivesErrorsWithSecretsMasked(@TempDir Path dir) throws Exception {
+        List<String> envelopes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer sentry =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        sentry.createContext("/api/42/envelope/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+                body = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes();
+            }
+            envelopes.add(new String(body, StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        sentry.start();
+        System.setProperty("fabstir.log.dir", dir.toString());
+        System.setProperty("fabstir.log.sentry.enabled", "true");
+        System.setProperty("fabstir.log.sentry.dsn",
+                "http://0123456789abcdef0123456789abcdef@127.0.0.1:" + sentry.getAddress().getPort() + "/42");
+        PrintStream console = System.out;
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            LoggerContext ctx = configure();
+            assertThat(errors(ctx)).isEmpty();
+            assertThat(rootAppenders(ctx)).contains("FABSTIR_SENTRY");
+            Logger log = ctx.getLogger("io.fabstir.node.Chain");
+            log.info("not an error: stays out of Sentry");
+            log.error("rpc login failed password=hunter2", new IllegalStateException("token=abc123secretvalue"));
+            io.sentry.Sentry.flush(10_000);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> envelopes.stream().anyMatch(e -> e.contains("rpc login failed")));
+            ctx.stop();
+        } finally {
+            System.setOut(console);
+            sentry.stop(0);
+            io.sentry.Sentry.close();
+        }
+        String all = String.join("\n", envelopes);
+        assertThat(all).contains("rpc login failed password=[REDACTED]").contains("IllegalStateException")
+                .doesNotContain("hunter2").doesNotContain("abc123secretvalue")
+                // an INFO line travels only as a breadcrumb of the error, never as an event of its own
+                .doesNotContain("\"formatted\":\"not an error");
     }
 }
