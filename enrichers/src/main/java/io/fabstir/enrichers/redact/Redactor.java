@@ -121,6 +121,42 @@ public final class Redactor {
      * @return {@code text} itself (same instance) when nothing matched
      */
     public String redactText(String text) {
+        return redact(text, hexKeys);
+    }
+
+    /**
+     * Masks the secrets in a value stored under {@code key}. Under a name that says hash ({@code tx_hash},
+     * {@code blockHash}, {@code fabstir.audit.txid}, ...) a 64-hex value is the hash it claims to be, not a private
+     * key, so it is kept; every other rule applies as in {@link #redactText}.
+     *
+     * @return {@code value} itself (same instance) when nothing matched
+     */
+    public String redactValue(CharSequence key, String value) {
+        return redact(value, hexKeys && !isHashKey(key));
+    }
+
+    /** Whether {@code key}'s last word names a hash (see {@link #redactValue}); case- and separator-insensitive. */
+    public static boolean isHashKey(CharSequence key) {
+        if (key == null) {
+            return false;
+        }
+        int e = key.length();
+        int b = e;
+        while (b > 0 && isWordChar(key.charAt(b - 1))) {
+            b--;
+        }
+        // the label may be the whole last word (tx_hash -> "hash") or its tail (blockHash -> "Hash")
+        String last = key.subSequence(b, e).toString();
+        for (String label : HASH_LABELS) {
+            int len = label.length();
+            if (last.length() >= len && last.regionMatches(true, last.length() - len, label, 0, len)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String redact(String text, boolean hexRule) {
         if (!enabled || text == null || text.isEmpty()) {
             return text;
         }
@@ -142,7 +178,7 @@ public final class Redactor {
             if ((flags & KV_FLAG) != 0) {
                 out = redactKeyValues(out);
             }
-            if ((flags & HEX_FLAG) != 0 && hexKeys) {
+            if ((flags & HEX_FLAG) != 0 && hexRule) {
                 out = redactHexKeys(out);
             }
             if ((flags & MNEMONIC_FLAG) != 0 && mnemonics) {
@@ -159,7 +195,7 @@ public final class Redactor {
 
     /**
      * Redacts a JSON tree in place: values under sensitive names (at any depth, whole objects and arrays
-     * included) become {@link #MASK}; every other string value goes through {@link #redactText}.
+     * included) become {@link #MASK}; every other string value goes through {@link #redactValue} with its name.
      *
      * @return whether anything was changed
      */
@@ -181,7 +217,7 @@ public final class Redactor {
                         changed = true;
                     }
                 } else if (value.isTextual()) {
-                    String redacted = redactText(value.textValue());
+                    String redacted = redactValue(field.getKey(), value.textValue());
                     if (redacted != value.textValue()) {
                         field.setValue(TextNode.valueOf(redacted));
                         changed = true;

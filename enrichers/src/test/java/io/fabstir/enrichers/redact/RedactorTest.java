@@ -110,6 +110,29 @@ class RedactorTest {
     }
 
     @Test
+    void aHexValueStoredUnderAHashNameIsKeptButUnderAnyOtherNameMasked() {
+        String hash = "0x" + HEX_KEY;
+        for (String key : new String[] {"tx_hash", "fabstir.audit.tx_hash", "blockHash", "txid", "merkle_root"}) {
+            assertThat(redactor.redactValue(key, hash)).as(key).isSameAs(hash);
+        }
+        for (String key : new String[] {"fabstir.audit.wallet", "value", "seed"}) {
+            assertThat(redactor.redactValue(key, hash)).as(key).isEqualTo(MASK);
+        }
+        // the name exempts the hash only, not the value's other secrets
+        assertThat(redactor.redactValue("tx_hash", hash + " password=pw")).isEqualTo(hash + " password=" + MASK);
+    }
+
+    @Test
+    void aJsonTreeKeepsHashesUnderHashNames() throws Exception {
+        JsonNode tree = new ObjectMapper().readTree("{\"fabstir.audit.tx_hash\":\"0x" + HEX_KEY
+                + "\",\"details\":{\"blockHash\":\"" + HEX_KEY + "\",\"key\":\"" + HEX_KEY + "\"}}");
+        redactor.redact(tree);
+        assertThat(tree.get("fabstir.audit.tx_hash").asText()).isEqualTo("0x" + HEX_KEY);
+        assertThat(tree.at("/details/blockHash").asText()).isEqualTo(HEX_KEY);
+        assertThat(tree.at("/details/key").asText()).isEqualTo(MASK);
+    }
+
+    @Test
     void bip39MnemonicsAreMaskedAndSurroundingTextKept() {
         assertThat(redactor.redactText("restored wallet from: " + MNEMONIC + ". Done"))
                 .isEqualTo("restored wallet from: " + MASK + ". Done");

@@ -309,7 +309,7 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
                     name.encoded = new Encoded(str, java.util.Arrays.copyOfRange(out.buf, start, out.len));
                 }
             } else {
-                String redacted = redactor.redactText(str);
+                String redacted = name.hashKey ? redactor.redactValue(name.key, str) : redactor.redactText(str);
                 if (redacted == str) {
                     name.lastClean = str; // MDC and argument values repeat as the same instance
                 }
@@ -392,6 +392,8 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
         final boolean sensitive;
         final boolean skipInMdc;
         final boolean dataset;
+        /** Named as a hash (tx_hash, blockHash): a 64-hex value under it is not a private key. */
+        final boolean hashKey;
         /**
          * Last value instance found clean by the redactor, and the JSON of a value seen twice in a row. Racy on
          * purpose: both are compared by identity with immutable contents, so a stale read only costs a re-scan.
@@ -407,6 +409,7 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
             this.sensitive = sensitive;
             this.skipInMdc = skipInMdc;
             this.dataset = key.equals("event.dataset");
+            this.hashKey = Redactor.isHashKey(key);
         }
     }
 
@@ -441,6 +444,8 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
                 out.raw((byte) ':');
                 if (e.getValue() != null && redactor.isSensitiveKey(key)) {
                     out.raw(MASK);
+                } else if (e.getValue() instanceof String str) {
+                    out.quoted(redactor.redactValue(key, str), maxFieldLength);
                 } else {
                     value(out, e.getValue(), depth + 1);
                 }

@@ -279,6 +279,19 @@ class FabstirJsonEncoderTest {
     }
 
     @Test
+    void aTransactionHashIsKeptUnderAHashNameWhileTheSameHexElsewhereIsMasked() {
+        try (CapturedLog log = new CapturedLog(e -> { })) {
+            log.logger("s").info("stake withdrawn", kv("fabstir.audit.tx_hash", "0x" + HEX_KEY),
+                    kv("details", Map.of("blockHash", HEX_KEY, "signer_key", HEX_KEY)), kv("note", HEX_KEY));
+            JsonNode r = log.only();
+            assertThat(r.get("fabstir.audit.tx_hash").asText()).isEqualTo("0x" + HEX_KEY);
+            assertThat(r.at("/details/blockHash").asText()).isEqualTo(HEX_KEY);
+            assertThat(r.at("/details/signer_key").asText()).isEqualTo(Redactor.MASK);
+            assertThat(r.get("note").asText()).isEqualTo(Redactor.MASK);
+        }
+    }
+
+    @Test
     void redactionCanBeSwitchedOff() {
         try (CapturedLog log = new CapturedLog(e -> e.setRedaction(false))) {
             log.logger("s").info("password=hunter2", kv("token", "t"));
