@@ -145,15 +145,24 @@ public final class Redactor {
         while (b > 0 && isWordChar(key.charAt(b - 1))) {
             b--;
         }
-        // the label may be the whole last word (tx_hash -> "hash") or its tail (blockHash -> "Hash")
-        String last = key.subSequence(b, e).toString();
+        // the label may be the whole last word (txid) or its tail (tx_hash, blockHash); compared in place, as the
+        // encoder asks this for nested map keys on every event
         for (String label : HASH_LABELS) {
             int len = label.length();
-            if (last.length() >= len && last.regionMatches(true, last.length() - len, label, 0, len)) {
+            if (e - b >= len && endsWithIgnoreCase(key, e, label)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean endsWithIgnoreCase(CharSequence s, int end, String suffix) {
+        for (int i = 0, from = end - suffix.length(); i < suffix.length(); i++) {
+            if (Character.toLowerCase(s.charAt(from + i)) != suffix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private String redact(String text, boolean hexRule) {
