@@ -95,7 +95,7 @@ public final class ExampleNode {
 
         SplittableRandom seeds = new SplittableRandom(options.seed());
         AtomicLong sequence = new AtomicLong();
-        threads.add(new Thread(new OperatorActivity(telemetry, state, seeds.split(), stopping::get), "operator"));
+        threads.add(new Thread(new OperatorActivity(state, seeds.split(), stopping::get), "operator"));
         for (int gpu = 0; gpu < options.workers(); gpu++) {
             threads.add(new Thread(new GpuWorker(gpu, telemetry, state, seeds.split(), options.failureRate(), runTag,
                     sequence, stopping::get), "gpu-" + gpu));

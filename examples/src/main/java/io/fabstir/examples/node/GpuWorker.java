@@ -76,7 +76,7 @@ final class GpuWorker implements Runnable {
             try {
                 jobLog.job().started(id, model.name());
                 ensureLoaded(model, jobLog, perf);
-                Work.timed(telemetry, perf, "prompt.tokenize", () -> {
+                Work.timed(perf, "prompt.tokenize", () -> {
                     Work.sleep(random.nextLong(2, 15));
                     if (failure == Failure.CONTEXT_TOO_LONG) {
                         throw new IllegalArgumentException("prompt of " + (8192 + random.nextInt(4000))
@@ -84,7 +84,7 @@ final class GpuWorker implements Runnable {
                     }
                 });
                 jobLog.info("generating up to {} tokens with {} on GPU {}", tokens, model.name(), gpu);
-                Work.timed(telemetry, perf, "inference", () -> {
+                Work.timed(perf, "inference", () -> {
                     long ms = (long) (tokens * model.millisPerToken() * (0.8 + random.nextDouble() * 0.5));
                     if (failure == Failure.OUT_OF_MEMORY) {
                         Work.sleep(ms / 3);
@@ -95,7 +95,7 @@ final class GpuWorker implements Runnable {
                     }
                     Work.sleep(ms);
                 });
-                Work.timed(telemetry, perf, "result.upload", () -> {
+                Work.timed(perf, "result.upload", () -> {
                     // Now and then the client's network is slow: these show in the slow-operations search.
                     Work.sleep(random.nextDouble() < 0.04 ? random.nextLong(1_100, 1_800) : random.nextLong(10, 120));
                     if (failure == Failure.UPLOAD_RESET) {
@@ -126,7 +126,7 @@ final class GpuWorker implements Runnable {
             jobLog.info("evicting {} from GPU {} to make room for {}", resident.removeLast(), gpu, model.name());
         }
         jobLog.info("loading {} weights onto GPU {}", model.name(), gpu);
-        Work.timed(telemetry, perf, "model.load",
+        Work.timed(perf, "model.load",
                 () -> Work.sleep((long) (model.loadMillis() * (0.85 + random.nextDouble() * 0.4))));
         resident.addFirst(model.name());
     }

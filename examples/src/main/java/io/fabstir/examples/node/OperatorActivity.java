@@ -3,7 +3,6 @@ package io.fabstir.examples.node;
 import io.fabstir.otel.events.AuditEvents;
 import io.fabstir.otel.events.FabstirEvents;
 import io.fabstir.otel.events.PerfEvents;
-import io.fabstir.otel.telemetry.FabstirTelemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,6 @@ final class OperatorActivity implements Runnable {
     private static final String NODE_REGISTRY = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
     private static final String JOB_MARKETPLACE = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
 
-    private final FabstirTelemetry telemetry;
     private final NodeState state;
     private final SplittableRandom random;
     private final BooleanSupplier stopping;
@@ -35,8 +33,7 @@ final class OperatorActivity implements Runnable {
     private final AuditEvents audit = FabstirEvents.audit(log);
     private final PerfEvents rpc = FabstirEvents.perf(log).label("method", "eth_sendRawTransaction");
 
-    OperatorActivity(FabstirTelemetry telemetry, NodeState state, SplittableRandom random, BooleanSupplier stopping) {
-        this.telemetry = telemetry;
+    OperatorActivity(NodeState state, SplittableRandom random, BooleanSupplier stopping) {
         this.state = state;
         this.random = random;
         this.stopping = stopping;
@@ -92,7 +89,7 @@ final class OperatorActivity implements Runnable {
     private boolean onChain(String action, Map<String, Object> details) {
         details.put("actor", "operator");
         try {
-            Work.timed(telemetry, rpc, "chain.rpc", () -> {
+            Work.timed(rpc, "chain.rpc", () -> {
                 double r = random.nextDouble();
                 if (r < 0.03) {
                     Work.sleep(1_500);

@@ -1,7 +1,6 @@
 package io.fabstir.examples.node;
 
 import io.fabstir.otel.events.PerfEvents;
-import io.fabstir.otel.telemetry.FabstirTelemetry;
 
 /** Simulated work: sleeping stands in for the GPU and the network. */
 final class Work {
@@ -9,12 +8,12 @@ final class Work {
     }
 
     /**
-     * Times one step twice over, as a node would: a {@code fabstir.performance} record (the log side, searchable in
-     * Kibana) and {@code fabstir_operation_duration_seconds} (the metric side, for Prometheus). A step that throws
-     * is recorded as a failure by both and the exception goes on.
+     * Times one step as a node would: a {@code fabstir.performance} record (the log side, searchable in Kibana;
+     * WARN when slow), which the installed telemetry also counts in {@code fabstir_operation_duration_seconds}
+     * (the metric side, for Prometheus). A step that throws is recorded as a failure and the exception goes on.
      */
-    static void timed(FabstirTelemetry telemetry, PerfEvents perf, String operation, Runnable step) {
-        perf.run(operation, () -> telemetry.operations().run(operation, step));
+    static void timed(PerfEvents perf, String operation, Runnable step) {
+        perf.run(operation, step);
     }
 
     static void sleep(long millis) {

@@ -1,8 +1,11 @@
 package io.fabstir.otel.telemetry;
 
+import io.fabstir.otel.events.FabstirEventListener;
+import io.fabstir.otel.events.FabstirEvents;
 import io.fabstir.otel.health.HealthRegistry;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +28,8 @@ import java.util.Optional;
 public final class FabstirTelemetry implements AutoCloseable {
 
   private static volatile FabstirTelemetry current;
+  /** What the installed instance hears from the event API ({@link #install()} registers it). */
+  private static volatile FabstirEventListener eventMetrics;
 
   private final OpenTelemetry openTelemetry;
   private final AutoCloseable ownedSdk;
@@ -59,14 +64,28 @@ public final class FabstirTelemetry implements AutoCloseable {
     }
     if (agentPresent() || GlobalOpenTelemetry.isSet()) {
       current = new FabstirTelemetry(GlobalOpenTelemetry.get(), null);
-      return current;
+    } else {
+      Map<String, String> properties = new HashMap<>();
+      properties.put("fabstir.http.enabled", "false");
+      properties.putAll(defaults);
+      LibraryModeSdk.Installed sdk = LibraryModeSdk.build(properties);
+      current = new FabstirTelemetry(sdk.openTelemetry(), sdk.closer());
     }
-    Map<String, String> properties = new HashMap<>();
-    properties.put("fabstir.http.enabled", "false");
-    properties.putAll(defaults);
-    LibraryModeSdk.Installed sdk = LibraryModeSdk.build(properties);
-    current = new FabstirTelemetry(sdk.openTelemetry(), sdk.closer());
+    eventMetrics = current.new EventMetrics();
+    FabstirEvents.addListener(eventMetrics);
     return current;
+  }
+
+  /**
+   * Performance events ({@code FabstirEvents.perf(log).measure(..)}) also feed
+   * {@code fabstir_operation_duration_seconds{operation,outcome}}, so one call gives the log record and the metric.
+   * The slow WARN is the event's own record, so none is added here.
+   */
+  private final class EventMetrics implements FabstirEventListener {
+    @Override
+    public void operation(String operation, Duration duration, boolean success, Map<String, String> labels) {
+      operations.recordMetric(operation, duration, success ? "success" : "failure");
+    }
   }
 
   /** Telemetry on an OpenTelemetry instance the application built itself (not made global). */
@@ -126,6 +145,8 @@ public final class FabstirTelemetry implements AutoCloseable {
     synchronized (FabstirTelemetry.class) {
       if (current == this) {
         current = null;
+        FabstirEvents.removeListener(eventMetrics);
+        eventMetrics = null;
       }
     }
     if (ownedSdk != null) {

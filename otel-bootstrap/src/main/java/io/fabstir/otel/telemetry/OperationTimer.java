@@ -82,13 +82,17 @@ public final class OperationTimer {
 
   /** Records an operation timed elsewhere. */
   public void record(String operation, Duration elapsed, String outcome) {
-    double seconds = elapsed.toNanos() / 1e9;
-    duration.record(seconds, Attributes.of(OPERATION, operation, OUTCOME, outcome));
+    recordMetric(operation, elapsed, outcome);
     if (elapsed.compareTo(slowThreshold) > 0) {
       LOG.warn(
           "Slow operation {} took {} ms (threshold {} ms, outcome {})",
           operation, elapsed.toMillis(), slowThreshold.toMillis(), outcome);
     }
+  }
+
+  /** The histogram only: for operations whose log record (and slow WARN) is written by the event API. */
+  void recordMetric(String operation, Duration elapsed, String outcome) {
+    duration.record(elapsed.toNanos() / 1e9, Attributes.of(OPERATION, operation, OUTCOME, outcome));
   }
 
   /** A running timing; stop it once. */

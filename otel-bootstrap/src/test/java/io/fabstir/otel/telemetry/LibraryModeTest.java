@@ -75,6 +75,12 @@ class LibraryModeTest {
     telemetry.jobs().onJobStarted("j-2", "m");
     telemetry.jobs().onJobFailed("j-2", new IllegalStateException("boom"));
     telemetry.operations().run("load_model", () -> {});
+    // the event API's performance records feed the same histogram once telemetry is installed
+    org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("library-test");
+    io.fabstir.otel.events.FabstirEvents.perf(log).run("db.query", () -> {});
+    assertThatThrownBy(() -> io.fabstir.otel.events.FabstirEvents.perf(log).run("db.query", () -> {
+      throw new IllegalStateException("timeout");
+    })).isInstanceOf(IllegalStateException.class);
     telemetry.errors().record(new IllegalArgumentException("bad"), "error");
 
     String metrics = get(port, "/metrics").body();
@@ -87,6 +93,8 @@ class LibraryModeTest {
         .contains("fabstir_jobs_processed_total{model=\"m\",status=\"failed\"} 1")
         .contains("fabstir_job_processing_duration_seconds_bucket{model=\"m\",le=\"600\"} 2")
         .contains("fabstir_operation_duration_seconds_count{operation=\"load_model\",outcome=\"success\"} 1")
+        .contains("fabstir_operation_duration_seconds_count{operation=\"db.query\",outcome=\"success\"} 1")
+        .contains("fabstir_operation_duration_seconds_count{operation=\"db.query\",outcome=\"failure\"} 1")
         .contains("fabstir_errors_total{severity=\"error\",type=\"java.lang.IllegalArgumentException\"} 1")
         .contains("fabstir_gpu_count 2");
 
