@@ -29,11 +29,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -94,7 +92,7 @@ public final class Demo {
         if (System.getProperty("fabstir.maven.repo") == null && repo != null) {
             System.setProperty("fabstir.maven.repo", repo); // where local-services finds the Elasticsearch zip
         }
-        Stack stack = new Stack(console);
+        DemoStack stack = new DemoStack(console);
         CountDownLatch signalStopDone = new CountDownLatch(1);
         Runnable stopOnSignal = () -> {
             if (stack.startClosing()) {
@@ -150,7 +148,7 @@ public final class Demo {
         return code;
     }
 
-    private int runStack(Console console, Stack stack, Path work) throws Exception {
+    private int runStack(Console console, DemoStack stack, Path work) throws Exception {
         console.line("fabstir-shipper demo: real Kafka and Elasticsearch on this machine, the example node for %d s%s",
                 duration.toSeconds(), keepRunning ? ", then everything stays up until Ctrl-C" : "");
         console.line("  work dir %s", work);
@@ -282,7 +280,7 @@ public final class Demo {
     }
 
     /** Prints progress until the node exits (normal run) or the duration has passed (keep-running). */
-    private boolean awaitNode(Console console, Stack stack) throws InterruptedException {
+    private boolean awaitNode(Console console, DemoStack stack) throws InterruptedException {
         long end = System.nanoTime() + duration.toNanos();
         // The node's run starts once its JVM is up; give start-up and its final drain room before giving up on it.
         long giveUp = end + Duration.ofSeconds(60).toNanos();
@@ -331,7 +329,7 @@ public final class Demo {
                 stored >= written ? "" : " (still missing after " + DRAIN_TIMEOUT.toSeconds() + " s: see demo.log)");
     }
 
-    private void explore(Console console, Stack stack, Path work, int nodePort, String esUrl) throws IOException {
+    private void explore(Console console, DemoStack stack, Path work, int nodePort, String esUrl) throws IOException {
         String when = keepRunning ? "up until Ctrl-C" : "stopped when this run ends; --keep-running keeps them up";
         console.line("Where to look (%s):", when);
         console.line("  Elasticsearch  %s  indices fabstir-logs-*  (Kibana: elasticsearch.hosts: [\"%s\"])",
@@ -418,100 +416,6 @@ public final class Demo {
         } catch (IOException | UncheckedIOException e) {
             log.warn("could not delete {}: {}", dir, e.toString());
         }
-    }
-
-    /** Everything the demo started, stopped in dependency order: producers of data before what they feed. */
-    private static final class Stack {
-        private final Console console;
-        volatile NodeProcess node;
-        final Pipeline pipeline = new Pipeline();
-        volatile SearchableWatch watch;
-        volatile EsConnection connection;
-        volatile MetricsEndpoint metrics;
-        volatile CompletableFuture<LocalElasticsearch> elasticsearch;
-        volatile LocalKafka kafka;
-        private final AtomicBoolean closing = new AtomicBoolean();
-        /** The run failed: its files are kept for a look. */
-        volatile boolean failed;
-        private boolean closed;
-
-        Stack(Console console) {
-            this.console = console;
-        }
-
-        /** True for the one caller that starts stopping everything. */
-        boolean startClosing() {
-            return closing.compareAndSet(false, true);
-        }
-
-        boolean closing() {
-            return closing.get();
-        }
-
-        /** Ends the run early once a signal is stopping everything. */
-        void checkRunning() {
-            if (closing.get()) {
-                throw new CancellationException("stopping");
-            }
-        }
-
-        synchronized void close() {
-            closing.set(true);
-            if (closed) {
-                return;
-            }
-            closed = true;
-            quietly("node", () -> {
-                if (node != null) {
-                    node.close();
-                }
-            });
-            quietly("pipeline", pipeline::close);
-            quietly("watch", () -> {
-                if (watch != null) {
-                    watch.close();
-                }
-            });
-            quietly("elasticsearch client", () -> {
-                if (connection != null) {
-                    connection.close();
-                }
-            });
-            quietly("metrics", () -> {
-                if (metrics != null) {
-                    metrics.close();
-                }
-            });
-            quietly("elasticsearch", () -> {
-                if (elasticsearch != null) {
-                    // A start still in progress is waited for, so its child process is stopped too.
-                    elasticsearch.handle((es, e) -> es).join();
-                    LocalElasticsearch es = elasticsearch.getNow(null);
-                    if (es != null) {
-                        es.close();
-                    }
-                }
-            });
-            quietly("kafka", () -> {
-                if (kafka != null) {
-                    kafka.close();
-                }
-            });
-        }
-
-        private void quietly(String what, ThrowingRunnable r) {
-            try {
-                r.run();
-            } catch (Exception e) {
-                log.warn("stopping {} failed: {}", what, e.toString());
-                console.step("stopping %s failed: %s", what, e);
-            }
-        }
-    }
-
-    @FunctionalInterface
-    private interface ThrowingRunnable {
-        void run() throws Exception;
     }
 
     public static final class Builder {
