@@ -7,11 +7,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
-import org.slf4j.event.KeyValuePair;
 
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -21,15 +20,28 @@ class FabstirAsyncAppenderTest {
     /** Stands in for a network appender whose peer is down: blocks until released. */
     static final class StalledAppender extends AppenderBase<ILoggingEvent> {
         final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger delivered = new AtomicInteger();
 
         @Override
         protected void append(ILoggingEvent event) {
+            if (event.getMessage().startsWith("error")) {
+                delivered.incrementAndGet();
+            }
             try {
                 release.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private static long reported(ListAppender<ILoggingEvent> file) {
+        return file.list.stream()
+                .filter(e -> e.getLoggerName().equals(FabstirAsyncAppender.class.getName()))
+                .flatMap(e -> e.getKeyValuePairs().stream())
+                .filter(kv -> kv.key.equals("fabstir.log.discarded"))
+                .mapToLong(kv -> ((Number) kv.value).longValue())
+                .sum();
     }
 
     @Test
@@ -60,8 +72,9 @@ class FabstirAsyncAppenderTest {
             }
             assertThat(System.nanoTime() - started).as("the application never waits for the stalled peer")
                     .isLessThan(TimeUnit.SECONDS.toNanos(10));
-            assertThat(async.pendingDiscardCount()).isGreaterThanOrEqualTo(90);
-            long dropped = async.pendingDiscardCount();
+            // Logback's worker drains the whole queue at once, so room can open up mid-burst and a first report
+            // may already have been logged: what was lost is what was reported plus what is still pending.
+            assertThat(reported(file) + async.pendingDiscardCount()).isGreaterThanOrEqualTo(90);
 
             network.release.countDown();
             await().atMost(30, TimeUnit.SECONDS).until(() -> async.getNumberOfElementsInQueue() == 0);
@@ -69,16 +82,13 @@ class FabstirAsyncAppenderTest {
 
             ILoggingEvent report = file.list.stream()
                     .filter(e -> e.getLoggerName().equals(FabstirAsyncAppender.class.getName()))
-                    .findFirst().orElseThrow();
+                    .reduce((first, last) -> last).orElseThrow();
             assertThat(report.getLevel()).isEqualTo(Level.WARN);
-            assertThat(report.getFormattedMessage()).contains(dropped + " log events were discarded")
-                    .contains("NETWORK");
-            List<KeyValuePair> kvps = report.getKeyValuePairs();
-            assertThat(kvps).anySatisfy(kv -> {
-                assertThat(kv.key).isEqualTo("fabstir.log.discarded");
-                assertThat(kv.value).isEqualTo(dropped);
-            });
+            assertThat(report.getFormattedMessage()).contains(" log events were discarded").contains("NETWORK");
             assertThat(async.pendingDiscardCount()).isZero();
+            await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
+                    assertThat(network.delivered.get() + reported(file))
+                            .as("every event is either delivered or counted as lost").isEqualTo(100));
         } finally {
             network.release.countDown();
             context.stop();
