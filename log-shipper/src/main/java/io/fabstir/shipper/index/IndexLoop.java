@@ -209,7 +209,9 @@ public final class IndexLoop implements Runnable, AutoCloseable {
             return; // stopped partition: nothing past the failed record may be committed, so do not read on
         }
         PartitionProgress.Ticket ticket = progress.register(record.offset());
-        Normalized n = normalizer.normalize(record.value(), record.topic(), record.partition(), record.offset());
+        // The record's Kafka timestamp, not the clock, anchors its timestamp window: a redelivery is judged alike.
+        Normalized n = normalizer.normalize(record.value(), record.topic(), record.partition(), record.offset(),
+                record.timestamp());
         if (n instanceof Normalized.Document doc) {
             sink.submit(names.name(doc.timestamp()), doc.id(), doc.source(), new ElasticsearchSink.Outcome() {
                 @Override
