@@ -275,8 +275,11 @@ public final class RecordNormalizer {
         return !t.isBefore(reference.minus(maxPast)) && !t.isAfter(reference.plus(maxFuture));
     }
 
-    /** The Kafka record's time when it is one; the clock only for records without a plausible one. */
-    private Instant reference(long recordTimestampMs) {
+    /**
+     * When a record entered the pipeline: its Kafka timestamp, or the clock's now for a record without a plausible
+     * one. Fixed for every redelivery of the record, so whatever is derived from it is too.
+     */
+    public Instant reference(long recordTimestampMs) {
         Instant now = clock.instant();
         if (recordTimestampMs < 0) {
             return now;

@@ -267,6 +267,29 @@ class ElasticsearchIndexingTest {
     }
 
     @Test
+    void aRefusedRecordSentTwiceIsDeadLetteredOnceInTheDlqIndexOfTheDayItEnteredKafka() throws Exception {
+        String topic = "it.dlqonce." + RUN;
+        kafka.createTopic(topic, 1);
+        // As the edge re-sends a line after a crash: the same record twice, at two offsets; it entered Kafka
+        // yesterday (its Kafka timestamp), and Elasticsearch refuses it (`labels` is an object in the template).
+        Instant entered = Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MILLIS);
+        String refused = "{\"@timestamp\":\"" + entered + "\",\"event.id\":\"twice-1\",\"labels\":\"flat\"}";
+        for (int i = 0; i < 2; i++) {
+            producer.send(new ProducerRecord<>(topic, null, entered.toEpochMilli(), "n", refused)).get();
+        }
+        send(topic, "n", SampleRecords.record("dlqonce", 0, Instant.now()));
+        producer.flush();
+        startLoop(topic, "g-dlqonce-" + RUN, "dlqonce" + RUN, 20_000);
+        awaitCommittedAll("g-dlqonce-" + RUN, topic);
+        String day = entered.atZone(ZoneOffset.UTC).toLocalDate().toString().replace('-', '.');
+        List<Hit<Map>> letters = probe.hits("fabstir-logs-dlq-dlqonce" + RUN + "-*", 100);
+        assertThat(letters).singleElement().satisfies(h -> {
+            assertThat(h.index()).isEqualTo("fabstir-logs-dlq-dlqonce" + RUN + "-" + day);
+            assertThat(h.id()).isEqualTo("twice-1");
+        });
+    }
+
+    @Test
     void recordThatCannotBeStoredEvenInTheDlqStopsItsPartitionAtThatOffset() throws Exception {
         String topic = "it.stuck." + RUN;
         kafka.createTopic(topic, 1);
