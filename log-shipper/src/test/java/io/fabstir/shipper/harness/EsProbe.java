@@ -86,6 +86,11 @@ public final class EsProbe implements AutoCloseable {
         }
     }
 
+    /** Deletes the indices of {@code wildcard} (comma-separated patterns allowed). */
+    public void delete(String wildcard) throws IOException, InterruptedException {
+        send("DELETE", "/" + wildcard + "?allow_no_indices=true&ignore_unavailable=true", null);
+    }
+
     private JsonNode send(String method, String path, String body) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json");
