@@ -505,7 +505,14 @@ public final class Tailer implements AutoCloseable {
                 if (overInflightCap()) {
                     break;
                 }
-                int n = reader.readChunk(ch, size, this::onLine);
+                // Checked after each read: content written after a truncation must not pass for the old one's rest.
+                int n = reader.readChunk(ch, size, this::onLine, () -> fingerprint.matches(ch));
+                if (n < 0) {
+                    LOG.info("{} was truncated and written again while being read; reading from 0", path);
+                    metrics.error("truncated_file");
+                    restart(0);
+                    return true;
+                }
                 if (n <= 0) {
                     break;
                 }

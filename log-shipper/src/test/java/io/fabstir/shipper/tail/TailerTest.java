@@ -256,6 +256,28 @@ class TailerTest {
     }
 
     @Test
+    void contentWrittenPastTheReadPositionRightAfterATruncationIsReadFromItsStartOnly() throws Exception {
+        Path a = logs().resolve("app.json");
+        append(a, range("old", 0, 40));
+        MemorySink sink = new MemorySink();
+        start(config().build(), sink);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.received.size() == 40);
+        // Truncated and, before the shipper looks again, longer than before: its size alone does not tell.
+        StringBuilder fresh = new StringBuilder();
+        for (String m : range("new-generation-", 0, 60)) {
+            fresh.append("{\"message\":\"").append(m).append("\"}\n");
+        }
+        try (var ch = java.nio.channels.FileChannel.open(a, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+            ch.write(java.nio.ByteBuffer.wrap(fresh.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.received.size() >= 100);
+        Thread.sleep(1500); // past the periodic first-line check, which would read it all again
+        assertThat(sink.messages().subList(40, sink.messages().size()))
+                .containsExactly(range("new-generation-", 0, 60));
+    }
+
+    @Test
     void aCheckpointForOtherContentAtTheSameInodeIsIgnored() throws Exception {
         Path a = logs().resolve("app.json");
         append(a, range("first", 0, 10));
