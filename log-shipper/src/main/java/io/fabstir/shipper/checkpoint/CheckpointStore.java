@@ -62,7 +62,7 @@ public final class CheckpointStore {
             for (JsonNode f : root.path("files")) {
                 out.add(new FilePosition(f.get("dev").asLong(), f.get("ino").asLong(),
                         new Fingerprint(f.get("fingerprint_length").asInt(), f.get("fingerprint").asText()),
-                        f.get("offset").asLong(), f.path("path").asText(null)));
+                        f.get("offset").asLong(), f.path("path").asText(null), f.path("identity").asText(null)));
             }
             lastWritten = bytes;
             return out;
@@ -88,6 +88,9 @@ public final class CheckpointStore {
             f.put("fingerprint_length", p.fingerprint().length());
             f.put("offset", p.offset());
             f.put("path", p.path());
+            if (p.origin() != null) {
+                f.put("identity", p.origin());
+            }
         }
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
         if (lastWritten != null && java.util.Arrays.equals(bytes, lastWritten)) {

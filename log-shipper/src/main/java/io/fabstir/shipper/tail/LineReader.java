@@ -37,6 +37,11 @@ final class LineReader {
         return position;
     }
 
+    /** Where the next line starts: every byte before it went out in a complete line (a held partial line did not). */
+    long emittedPosition() {
+        return lineStart;
+    }
+
     boolean hasPartial() {
         return heldFull > 0;
     }
