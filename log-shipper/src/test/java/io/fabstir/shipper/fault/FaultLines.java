@@ -25,6 +25,22 @@ final class FaultLines {
                 SampleRecords.record(token.substring(0, token.lastIndexOf('-')), n, Instant.now()), token);
     }
 
+    /**
+     * {@link #standard()} with, among every 8 lines, two that have no event.id of their own, so the edge derives
+     * one from the file's identity and the line's offset: a plain-text line of a third-party library (wrapped as
+     * {@code fabstir.unparsed}, ingest time as its @timestamp) and a JSON record without an id.
+     */
+    static Pipeline.LineMaker withoutOwnIds() {
+        Pipeline.LineMaker standard = standard();
+        return (n, token) -> switch ((int) (n % 8)) {
+            case 3 -> LogWriter.Line.of("{\"@timestamp\":\"" + Instant.now() + "\",\"log.level\":\"INFO\","
+                    + "\"message\":\"no id of its own " + token + "\"}", token);
+            case 7 -> LogWriter.Line.of("2026-11-24 07:00:00,123 WARN [pool-2-thread-1] o.a.h.i.c.RetryExec - " + token
+                    + " I/O exception (java.net.SocketException) caught when processing request: retrying", token);
+            default -> standard.line(n, token);
+        };
+    }
+
     // ---- clock skew ------------------------------------------------------------------------------------------
 
     /** One kind of skewed timestamp: a name and how to render it for a record written now. */

@@ -184,7 +184,8 @@ public final class ShipperProcess implements AutoCloseable {
     /** SIGTERM and wait; returns the exit code (-1 if it had to be killed after 60 s). */
     public int terminate() throws InterruptedException {
         stoppedByTest = true;
-        process.destroy();
+        // Not Process.destroy(): it also closes the child's stdin, which the watchdog takes for the parent's death.
+        process.toHandle().destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
