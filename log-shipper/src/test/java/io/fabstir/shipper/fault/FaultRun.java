@@ -60,12 +60,12 @@ final class FaultRun {
         this.dir = Files.createDirectories(runs.resolve(tag + "-" + System.currentTimeMillis() % 100_000));
     }
 
-    /** Starts this run's pipeline (topic with {@code partitions}, indexers with {@code indexerArgs} added). */
-    Pipeline pipeline(int partitions, String... indexerArgs) throws IOException {
+    /** Starts this run's pipeline, its topic with {@code partitions}. */
+    Pipeline pipeline(int partitions) throws IOException {
         if (pipeline != null) {
             throw new IllegalStateException("one pipeline per run");
         }
-        pipeline = Pipeline.start(this, partitions, indexerArgs);
+        pipeline = Pipeline.start(this, partitions);
         return pipeline;
     }
 

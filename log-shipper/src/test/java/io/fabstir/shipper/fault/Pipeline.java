@@ -18,9 +18,9 @@ import java.util.function.Consumer;
  * One run's pipeline, all real processes: log writers → files → {@code tail} (one child JVM per node) → the child
  * broker → {@code index} (one or more child JVMs in one consumer group) → Elasticsearch, with the run's own topic,
  * group and index names. Scenarios kill and revive its parts; {@link #settle(Duration)} waits for the pipeline to
- * deliver everything and counts where every record went. Closing kills whatever still runs.
+ * deliver everything and counts where every record went; {@link #shutdown()} kills whatever still runs.
  */
-final class Pipeline implements AutoCloseable {
+final class Pipeline {
     /** A part of the pipeline that a scenario can kill and bring back. */
     enum Part { TAIL, INDEX, BROKER }
 
@@ -40,7 +40,6 @@ final class Pipeline implements AutoCloseable {
     private final List<ShipperProcess> started = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> kills = new LinkedHashMap<>();
     private final List<String> crashes = new CopyOnWriteArrayList<>();
-    private final List<String> indexerExtra;
     private final ResourceSampler sampler;
     private java.util.function.BooleanSupplier othersSettled = () -> true;
     private int sources;
@@ -51,10 +50,9 @@ final class Pipeline implements AutoCloseable {
         final String id;
         final Path dir;
         final Path logs;
-        Path checkpoint;
+        final Path checkpoint;
         final List<String> globs = new ArrayList<>();
         final List<LogWriter> writers = new ArrayList<>();
-        final List<String> extraArgs = new ArrayList<>();
         ShipperProcess tail;
         int starts;
 
@@ -86,7 +84,7 @@ final class Pipeline implements AutoCloseable {
         }
     }
 
-    private Pipeline(FaultRun run, int partitions, List<String> indexerExtra) throws IOException {
+    private Pipeline(FaultRun run, int partitions) throws IOException {
         this.run = run;
         this.services = FaultServices.get();
         this.ledger = new Ledger(run.tag);
@@ -97,14 +95,13 @@ final class Pipeline implements AutoCloseable {
         this.dlqPattern = "fabstir-logs-dlq-" + run.tag + "-{yyyy.MM.dd}";
         this.dataWildcard = "fabstir-logs-" + run.tag + "-*";
         this.dlqWildcard = "fabstir-logs-dlq-" + run.tag + "-*";
-        this.indexerExtra = indexerExtra;
         services.kafka.createTopic(topic, partitions);
         services.kafka.createTopic(dlqTopic, 1);
         this.sampler = new ResourceSampler(this::liveProcesses, run.dir);
     }
 
-    static Pipeline start(FaultRun run, int partitions, String... indexerExtra) throws IOException {
-        return new Pipeline(run, partitions, List.of(indexerExtra));
+    static Pipeline start(FaultRun run, int partitions) throws IOException {
+        return new Pipeline(run, partitions);
     }
 
     // ---- edge ------------------------------------------------------------------------------------------------
@@ -114,10 +111,6 @@ final class Pipeline implements AutoCloseable {
         Node n = new Node(id, Files.createDirectories(run.dir.resolve(id)));
         nodes.add(n);
         return n;
-    }
-
-    List<Node> nodes() {
-        return nodes;
     }
 
     /** Makes line {@code n} of a writer given its token. */
@@ -152,7 +145,6 @@ final class Pipeline implements AutoCloseable {
     void startTail(Node n) throws IOException {
         List<String> args = ShipperProcess.tailArgs(n.id, n.id + ".fault", services.bootstrap(), topic, n.checkpoint,
                 n.globs);
-        args.addAll(n.extraArgs);
         n.tail = launch(ShipperProcess.builder("tail-" + n.id + "-" + (++n.starts)).heap("192m").args(args)
                 .log(n.dir.resolve("tail.log")));
     }
@@ -175,7 +167,6 @@ final class Pipeline implements AutoCloseable {
                 "--index-pattern", indexPattern, "--dlq-index-pattern", dlqPattern,
                 "--replicas", "0", "--install-templates", "false", "--bulk-max-operations", "500",
                 "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=1000"));
-        args.addAll(indexerExtra);
         Member m = new Member("index-" + indexers.size(), io.fabstir.shipper.harness.ShipperMain.class, "256m", args,
                 run.dir.resolve("index-" + indexers.size() + ".log"));
         indexers.add(m);
@@ -368,10 +359,5 @@ final class Pipeline implements AutoCloseable {
         FaultServices.shipperDescendants().forEach(h -> left.add("pid " + h.pid() + " " + h.info().commandLine()
                 .map(c -> c.length() > 200 ? c.substring(c.length() - 200) : c).orElse("?")));
         return left;
-    }
-
-    @Override
-    public void close() throws Exception {
-        shutdown();
     }
 }

@@ -31,7 +31,6 @@ final class ResourceSampler implements AutoCloseable {
         volatile long heapBytes;
         volatile int fds;
         volatile int heapSamples;
-        volatile int fdSamples;
 
         synchronized void heap(long bytes) {
             if (bytes > 0) {
@@ -43,7 +42,6 @@ final class ResourceSampler implements AutoCloseable {
         synchronized void fds(int open) {
             if (open > 0) {
                 fds = Math.max(fds, open);
-                fdSamples++;
             }
         }
     }
