@@ -4,6 +4,7 @@ import io.fabstir.enrichers.Enricher;
 import io.fabstir.enrichers.LogRecord;
 import io.fabstir.enrichers.RecordOrigin;
 import io.fabstir.shipper.checkpoint.CheckpointStore;
+import io.fabstir.shipper.checkpoint.EndedContent;
 import io.fabstir.shipper.checkpoint.Fingerprint;
 import io.fabstir.shipper.checkpoint.FilePosition;
 import io.fabstir.shipper.config.EdgeConfig;
@@ -49,7 +50,9 @@ import java.util.stream.Stream;
  *       when a glob matches it too, is recognised by the old content's fingerprint and continues where reading of
  *       the old content stopped, under that content's identity (so records without an event.id of their own get
  *       the same derived ids, and nothing already sent is sent again). A new file that starts like a file being
- *       followed may be such a copy made before the truncation: it waits up to 5 s for the truncation to show;</li>
+ *       followed may be such a copy made before the truncation: it waits up to 5 s for the truncation to show.
+ *       The checkpoint records a content (inode, first line) before any of its lines is sent, and keeps truncated
+ *       content until its copy turns up, so a copy made while the shipper is down continues it too;</li>
  *   <li>inode reuse: a checkpoint whose fingerprint no longer matches is for another file, so reading starts at 0.</li>
  * </ul>
  * The checkpoint holds per file the offset before which every record has been acknowledged, so a crash re-sends
@@ -68,14 +71,15 @@ public final class Tailer implements AutoCloseable {
 
     /**
      * Content that left its inode (truncated or rewritten in place, or a checkpoint for content the inode no longer
-     * holds): its identity, fingerprint, and where its reading stopped, for a copy of it to continue from.
+     * holds): its identity, fingerprint, where its reading stopped, and its ack tracker, which a copy of it takes over
+     * (its records still on their way to Kafka keep the copy's checkpoint from passing them).
      */
-    private record Ended(String identity, Fingerprint fingerprint, long position, long atNanos) {
+    private record Ended(String identity, Fingerprint fingerprint, long position, AckTracker acks, long atNanos) {
     }
 
     private static final long COPY_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long ENDED_KEPT_NANOS = TimeUnit.MINUTES.toNanos(10);
-    private static final int MAX_ENDED = 64;
+    private static final int MAX_ENDED = 16;
 
     private final EdgeConfig config;
     private final Enricher enricher;
@@ -121,6 +125,10 @@ public final class Tailer implements AutoCloseable {
         try {
             for (FilePosition p : checkpoints.load()) {
                 saved.put(new FileKey(p.device(), p.inode()), p);
+            }
+            for (EndedContent e : checkpoints.ended()) {
+                remember(new Ended(e.identity(), e.fingerprint(), e.offset(), new AckTracker(e.offset()),
+                        System.nanoTime()));
             }
             LOG.info("tailing {} (checkpoint {}, {} saved positions)", config.paths(), checkpoints.file(), saved.size());
             long nextScan = 0;
@@ -256,16 +264,18 @@ public final class Tailer implements AutoCloseable {
             FilePosition pos = saved.get(k);
             long start = 0;
             String identity = null;
+            Ended copied = null;
             if (pos != null && pos.fingerprint().matches(ch) && size >= pos.offset()) {
                 start = pos.offset();
                 identity = pos.origin();
             } else {
                 if (pos != null) {
                     LOG.info("{}: checkpoint is for other content (truncated or inode reused); reading from 0", path);
-                    remember(new Ended(pos.identity(), pos.fingerprint(), pos.offset(), System.nanoTime()));
+                    remember(new Ended(pos.identity(), pos.fingerprint(), pos.offset(), new AckTracker(pos.offset()),
+                            System.nanoTime()));
                 }
                 Fingerprint fp = Fingerprint.of(ch);
-                Ended copied = fp.complete(ch) ? takeEnded(fp) : null;
+                copied = fp.complete(ch) ? takeEnded(fp) : null;
                 if (copied != null) {
                     start = Math.min(copied.position(), size);
                     identity = copied.identity();
@@ -286,7 +296,7 @@ public final class Tailer implements AutoCloseable {
                 ch.close();
                 return;
             }
-            TrackedFile f = new TrackedFile(k, path, ch, start, identity);
+            TrackedFile f = new TrackedFile(k, path, ch, start, identity, copied == null ? null : copied.acks());
             f.orphan = orphan;
             f.orphanSince = System.nanoTime();
             files.put(k, f);
@@ -486,7 +496,11 @@ public final class Tailer implements AutoCloseable {
 
     private void writeCheckpoint() {
         List<FilePosition> positions = new ArrayList<>();
+        List<TrackedFile> known = new ArrayList<>();
         for (TrackedFile f : files.values()) {
+            if (f.fingerprintComplete) {
+                known.add(f);
+            }
             positions.add(new FilePosition(f.key.dev(), f.key.ino(), f.fingerprint, f.acks.acked(), f.path.toString(),
                     f.origin));
             try {
@@ -496,11 +510,17 @@ public final class Tailer implements AutoCloseable {
             }
         }
         try {
-            checkpoints.save(positions);
+            List<EndedContent> gone = new ArrayList<>();
+            for (Ended e : ended) {
+                gone.add(new EndedContent(e.identity(), e.fingerprint(), e.acks().acked()));
+            }
+            checkpoints.save(positions, gone);
         } catch (IOException e) {
             metrics.error("checkpoint");
             LOG.error("cannot write checkpoint {}: {}", checkpoints.file(), e.toString());
         }
+        // Also after a failed write: with the disk full, sending must go on; the next write that works records them.
+        known.forEach(f -> f.recorded = true);
     }
 
     private static void sleep(long ms) {
@@ -523,6 +543,8 @@ public final class Tailer implements AutoCloseable {
         long lastFingerprintCheck = System.nanoTime();
         Fingerprint fingerprint;
         boolean fingerprintComplete;
+        /** Whether a checkpoint written since this content's first line was complete knows this content. */
+        boolean recorded;
         String identity;
         /** The identity of the content this file is a copy of, when it is one; else null. */
         String origin;
@@ -530,23 +552,26 @@ public final class Tailer implements AutoCloseable {
         LineReader reader;
         Multiline multiline;
 
-        TrackedFile(FileKey key, Path path, FileChannel ch, long start, String origin) throws IOException {
+        TrackedFile(FileKey key, Path path, FileChannel ch, long start, String origin, AckTracker continued)
+                throws IOException {
             this.key = key;
             this.path = path;
             this.ch = ch;
-            restart(start, origin);
+            restart(start, origin, continued);
         }
 
         /**
-         * A new generation of content: fresh reader and ack tracker; acks for the old content are ignored.
-         * {@code origin}: the identity it continues (a copy), or null for its own.
+         * A new generation of content: fresh reader and ack tracker (the old content's tracker lives on in its
+         * {@link Ended} entry). {@code origin} and {@code continued}: the identity and tracker of the content this
+         * file is a copy of, or null for its own.
          */
-        void restart(long start, String origin) throws IOException {
+        void restart(long start, String origin, AckTracker continued) throws IOException {
             fingerprint = Fingerprint.of(ch);
             fingerprintComplete = fingerprint.complete(ch);
             this.origin = origin;
             identity = origin != null ? origin : key.dev() + ":" + key.ino() + ":" + fingerprint.hash();
-            acks = new AckTracker(start);
+            acks = continued != null ? continued : new AckTracker(start);
+            recorded = false;
             reader = new LineReader(start, config.maxLineBytes(), CHUNK_BYTES);
             multiline = config.multilinePattern() == null ? null
                     : new Multiline(config.multilinePattern(), config.multilineMaxLines(), config.maxLineBytes());
@@ -559,14 +584,14 @@ public final class Tailer implements AutoCloseable {
                 LOG.info("{} shrank from {} to {} bytes (copytruncate); reading from 0", path, reader.position(), size);
                 metrics.error("truncated_file");
                 endContent();
-                restart(0, null);
+                restart(0, null, null);
             } else if (now - lastFingerprintCheck > FINGERPRINT_CHECK_NANOS) {
                 lastFingerprintCheck = now;
                 if (fingerprintComplete && !fingerprint.matches(ch)) {
                     LOG.info("{} was rewritten in place (first line changed); reading from 0", path);
                     metrics.error("truncated_file");
                     endContent();
-                    restart(0, null);
+                    restart(0, null, null);
                     size = ch.size();
                 }
             }
@@ -584,6 +609,12 @@ public final class Tailer implements AutoCloseable {
                     identity = key.dev() + ":" + key.ino() + ":" + fingerprint.hash();
                 }
             }
+            if (!recorded && fingerprintComplete) {
+                // Before any line of new content goes out, the checkpoint must know the content (inode, first line):
+                // if it is copytruncated while the shipper is down, that is how its copy is found to continue it
+                // under the identity its lines were sent with.
+                writeCheckpoint();
+            }
             boolean progressed = false;
             for (int i = 0; i < CHUNKS_PER_FILE_PER_ROUND && !stopping; i++) {
                 if (overInflightCap()) {
@@ -595,7 +626,7 @@ public final class Tailer implements AutoCloseable {
                     LOG.info("{} was truncated and written again while being read; reading from 0", path);
                     metrics.error("truncated_file");
                     endContent();
-                    restart(0, null);
+                    restart(0, null, null);
                     return true;
                 }
                 if (n <= 0) {
@@ -617,7 +648,7 @@ public final class Tailer implements AutoCloseable {
                 if (multiline != null && multiline.pending()) {
                     stop = Math.min(stop, multiline.pendingStart());
                 }
-                remember(new Ended(identity, fingerprint, stop, System.nanoTime()));
+                remember(new Ended(identity, fingerprint, stop, acks, System.nanoTime()));
             }
         }
 

@@ -315,6 +315,89 @@ class TailerTest {
         assertThat(third.received).isEmpty();
     }
 
+    private static java.util.Map<String, String> idsByMessage(MemorySink sink) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        sink.received.forEach(n -> out.put(n.path("message").asText(), n.path("event.id").asText()));
+        return out;
+    }
+
+    @Test
+    void contentTruncatedJustBeforeAStopIsContinuedByACopyFoundAfterTheRestart() throws Exception {
+        Path a = logs().resolve("app.json");
+        append(a, range("acked", 0, 30));
+        MemorySink first = new MemorySink();
+        Tailer t = start(config().build(), first);
+        await().atMost(Duration.ofSeconds(10)).until(() -> savedOffset() == Files.size(a) && Files.size(a) > 0);
+        first.hold = true; // Kafka stops acknowledging
+        append(a, range("unacked", 0, 10));
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.received.size() == 40);
+        // copytruncate; the copy gets a name the glob matches only after the shipper has stopped.
+        Files.copy(a, logs().resolve("app.json.copying"));
+        try (var ch = java.nio.channels.FileChannel.open(a, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+        append(a, range("after", 0, 5));
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.received.size() == 45);
+        stop(t);
+        Files.move(logs().resolve("app.json.copying"), logs().resolve("app.1.json"));
+        MemorySink second = new MemorySink();
+        start(config().build(), second);
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.received.size() >= 15);
+        Thread.sleep(1000);
+        List<String> expected = new ArrayList<>(List.of(range("unacked", 0, 10)));
+        expected.addAll(List.of(range("after", 0, 5)));
+        assertThat(second.messages()).containsExactlyInAnyOrderElementsOf(expected);
+        java.util.Map<String, String> before = idsByMessage(first);
+        idsByMessage(second).forEach((m, id) -> assertThat(id).as("id of %s", m).isEqualTo(before.get(m)));
+    }
+
+    @Test
+    void aCopyFoundWhileTheOldContentAwaitsKafkaIsCheckpointedOnlyAsFarAsAcknowledged() throws Exception {
+        Path a = logs().resolve("app.json");
+        append(a, range("acked", 0, 30));
+        MemorySink first = new MemorySink();
+        Tailer t = start(config().build(), first);
+        await().atMost(Duration.ofSeconds(10)).until(() -> savedOffset() == Files.size(a) && Files.size(a) > 0);
+        first.hold = true;
+        append(a, range("unacked", 0, 10));
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.received.size() == 40);
+        copytruncate(a, logs().resolve("app.1.json")); // found and continued at once
+        Thread.sleep(1000);
+        stop(t); // the 10 are still not acknowledged
+        MemorySink second = new MemorySink();
+        start(config().build(), second);
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.received.size() >= 10);
+        Thread.sleep(1000);
+        assertThat(second.messages()).containsExactlyInAnyOrder(range("unacked", 0, 10));
+        java.util.Map<String, String> before = idsByMessage(first);
+        idsByMessage(second).forEach((m, id) -> assertThat(id).as("id of %s", m).isEqualTo(before.get(m)));
+    }
+
+    @Test
+    void newContentIsInTheCheckpointBeforeItsFirstLineIsSentSoACopyAfterACrashKeepsItsIds() throws Exception {
+        Path a = logs().resolve("app.json");
+        Path checkpoint = dir.resolve("state/checkpoint.json");
+        append(a, range("early", 0, 10));
+        MemorySink first = new MemorySink();
+        // No periodic checkpoint during the test: only what the tailer writes of its own accord is on disk.
+        Tailer t = start(config().checkpointInterval(Duration.ofHours(1)).build(), first);
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.received.size() == 10);
+        // A crash now leaves on disk what is there now (the clean stop below would write more).
+        byte[] atCrash = Files.exists(checkpoint) ? Files.readAllBytes(checkpoint) : null;
+        stop(t);
+        if (atCrash == null) {
+            Files.delete(checkpoint);
+        } else {
+            Files.write(checkpoint, atCrash);
+        }
+        copytruncate(a, logs().resolve("app.1.json")); // while the shipper is down
+        MemorySink second = new MemorySink();
+        start(config().build(), second);
+        Thread.sleep(2000);
+        java.util.Map<String, String> before = idsByMessage(first);
+        idsByMessage(second).forEach((m, id) -> assertThat(id).as("id of %s sent again", m).isEqualTo(before.get(m)));
+    }
+
     @Test
     void aNewFileThatStartsLikeAFollowedOneButIsNoCopyIsReadAfterTheCopyGrace() throws Exception {
         Path a = logs().resolve("a.json");
