@@ -339,7 +339,9 @@ public final class LocalKafka implements AutoCloseable {
         Process p = child;
         child = null;
         if (p == null) return;
-        p.destroy();
+        // SIGTERM through the handle: Process.destroy() also closes the child's stdin, which ChildMain takes for
+        // the parent's death and halts on, cutting the clean shutdown short.
+        p.toHandle().destroy();
         if (!waitFor(p, Duration.ofSeconds(30))) {
             p.destroyForcibly();
             waitFor(p, Duration.ofSeconds(10));

@@ -35,6 +35,7 @@ public final class CheckpointStore {
     private final Path file;
     private final Path temp;
     private byte[] lastWritten;
+    private List<EndedContent> ended = List.of();
 
     public CheckpointStore(Path file) {
         this.file = file.toAbsolutePath();
@@ -51,6 +52,7 @@ public final class CheckpointStore {
      */
     public List<FilePosition> load() throws IOException {
         byte[] bytes;
+        ended = List.of();
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
@@ -62,8 +64,15 @@ public final class CheckpointStore {
             for (JsonNode f : root.path("files")) {
                 out.add(new FilePosition(f.get("dev").asLong(), f.get("ino").asLong(),
                         new Fingerprint(f.get("fingerprint_length").asInt(), f.get("fingerprint").asText()),
-                        f.get("offset").asLong(), f.path("path").asText(null)));
+                        f.get("offset").asLong(), f.path("path").asText(null), f.path("identity").asText(null)));
             }
+            List<EndedContent> gone = new ArrayList<>();
+            for (JsonNode e : root.path("ended")) {
+                gone.add(new EndedContent(e.get("identity").asText(),
+                        new Fingerprint(e.get("fingerprint_length").asInt(), e.get("fingerprint").asText()),
+                        e.get("offset").asLong()));
+            }
+            ended = List.copyOf(gone);
             lastWritten = bytes;
             return out;
         } catch (IOException | RuntimeException e) {
@@ -75,8 +84,18 @@ public final class CheckpointStore {
         }
     }
 
+    /** Content whose copy was not found yet, as the last {@link #load()} read it. */
+    public List<EndedContent> ended() {
+        return ended;
+    }
+
     /** Writes the positions if they differ from the last written ones; returns whether it wrote. */
     public boolean save(Collection<FilePosition> positions) throws IOException {
+        return save(positions, List.of());
+    }
+
+    /** As {@link #save(Collection)}, also keeping content that left its file until its copy turns up. */
+    public boolean save(Collection<FilePosition> positions, Collection<EndedContent> gone) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", VERSION);
         ArrayNode files = root.putArray("files");
@@ -88,6 +107,16 @@ public final class CheckpointStore {
             f.put("fingerprint_length", p.fingerprint().length());
             f.put("offset", p.offset());
             f.put("path", p.path());
+            if (p.origin() != null) {
+                f.put("identity", p.origin());
+            }
+        }
+        if (!gone.isEmpty()) {
+            ArrayNode endedNode = root.putArray("ended");
+            for (EndedContent e : gone) {
+                endedNode.addObject().put("identity", e.identity()).put("fingerprint", e.fingerprint().hash())
+                        .put("fingerprint_length", e.fingerprint().length()).put("offset", e.offset());
+            }
         }
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
         if (lastWritten != null && java.util.Arrays.equals(bytes, lastWritten)) {

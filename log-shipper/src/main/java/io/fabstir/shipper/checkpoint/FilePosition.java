@@ -3,10 +3,13 @@ package io.fabstir.shipper.checkpoint;
 import java.util.Objects;
 
 /**
- * What the checkpoint remembers of one file: its device and inode, the fingerprint of its first bytes, and the
- * offset before which every record has been acknowledged by Kafka.
+ * What the checkpoint remembers of one file: its device and inode, the fingerprint of its first bytes, the offset
+ * before which every record has been acknowledged by Kafka, and, for a copy that continues truncated content
+ * (copytruncate), the identity of that content.
+ *
+ * @param origin identity of the content this file continues, or null when it has its own
  */
-public record FilePosition(long device, long inode, Fingerprint fingerprint, long offset, String path) {
+public record FilePosition(long device, long inode, Fingerprint fingerprint, long offset, String path, String origin) {
 
     public FilePosition {
         Objects.requireNonNull(fingerprint, "fingerprint");
@@ -15,8 +18,12 @@ public record FilePosition(long device, long inode, Fingerprint fingerprint, lon
         }
     }
 
-    /** Stable file identity used in derived event ids: {@code dev:ino:fingerprint}. */
+    public FilePosition(long device, long inode, Fingerprint fingerprint, long offset, String path) {
+        this(device, inode, fingerprint, offset, path, null);
+    }
+
+    /** Stable identity used in derived event ids: {@code dev:ino:fingerprint}, or the origin's for a copy. */
     public String identity() {
-        return device + ":" + inode + ":" + fingerprint.hash();
+        return origin != null ? origin : device + ":" + inode + ":" + fingerprint.hash();
     }
 }

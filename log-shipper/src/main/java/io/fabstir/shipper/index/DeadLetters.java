@@ -14,13 +14,18 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends a record that cannot be indexed to both dead-letter stores: the Kafka topic (raw value, reason in headers)
  * and the daily DLQ index (raw value as an unindexed string, reason, error type, source position). The record's
  * ticket settles only when both have acknowledged; if either refuses it for good, the partition stops.
+ *
+ * <p>A dead letter is stored once however often its record arrives: its {@code _id} is the record's
+ * {@code event.id} (the edge re-sends a line after a crash as a new Kafka record, at another offset), else its Kafka
+ * position, and its daily DLQ index is the day the record entered Kafka, which every redelivery carries, not the
+ * day it happens to be dead-lettered.
  */
 final class DeadLetters {
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
@@ -36,20 +41,23 @@ final class DeadLetters {
     private final ElasticsearchSink sink;
     private final IndexNames names;
     private final IndexerMetrics metrics;
-    private final Clock clock;
 
     DeadLetters(Producer<byte[], byte[]> producer, String topic, ElasticsearchSink sink, IndexNames names,
-                IndexerMetrics metrics, Clock clock) {
+                IndexerMetrics metrics) {
         this.producer = producer;
         this.topic = topic;
         this.sink = sink;
         this.names = names;
         this.metrics = metrics;
-        this.clock = clock;
     }
 
+    /**
+     * @param eventId the record's {@code event.id} when it was read as a document (then Elasticsearch refused it),
+     *                null when it was refused before (not JSON, no value, ...)
+     * @param entered when the record entered Kafka (see {@code RecordNormalizer#reference})
+     */
     void send(ConsumerRecord<byte[], byte[]> record, PartitionProgress.Ticket ticket, String eventId,
-              String errorType, String reason) {
+              Instant entered, String errorType, String reason) {
         String source = record.topic() + "/" + record.partition() + "/" + record.offset();
         log.warn("dead-lettering {} ({}): {}", source, errorType, reason);
         AtomicInteger parts = new AtomicInteger(2);
@@ -76,8 +84,9 @@ final class DeadLetters {
             fatal(ticket, source, "DLQ topic " + topic + " refused it: " + e);
         }
 
-        String dlqId = "dlq-" + record.topic() + "-" + record.partition() + "-" + record.offset();
-        sink.submit(names.name(clock.instant()), dlqId, document(record, eventId, errorType, reason, source),
+        String dlqId = eventId != null ? eventId
+                : "dlq-" + record.topic() + "-" + record.partition() + "-" + record.offset();
+        sink.submit(names.name(entered), dlqId, document(record, eventId, entered, errorType, reason, source),
                 new ElasticsearchSink.Outcome() {
                     @Override
                     public void stored(boolean alreadyThere) {
@@ -96,12 +105,11 @@ final class DeadLetters {
                 });
     }
 
-    private byte[] document(ConsumerRecord<byte[], byte[]> record, String eventId, String errorType, String reason,
-                            String source) {
+    private static byte[] document(ConsumerRecord<byte[], byte[]> record, String eventId, Instant entered,
+                                   String errorType, String reason, String source) {
         ObjectNode doc = JSON.createObjectNode();
-        String now = clock.instant().toString();
-        doc.put("@timestamp", now);
-        doc.put("event.ingested", now);
+        doc.put("@timestamp", entered.toString());
+        doc.put("event.ingested", entered.toString());
         if (eventId != null) {
             doc.put("event.id", eventId);
         }

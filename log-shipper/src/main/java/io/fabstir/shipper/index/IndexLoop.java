@@ -25,8 +25,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -129,8 +129,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
                 adminProperties.put(k, v);
             }
         });
-        this.deadLetters = new DeadLetters(producer, b.dlqTopic, sink, IndexNames.of(b.dlqPattern), metrics,
-                Clock.systemUTC());
+        this.deadLetters = new DeadLetters(producer, b.dlqTopic, sink, IndexNames.of(b.dlqPattern), metrics);
     }
 
     public static Builder builder() {
@@ -209,7 +208,10 @@ public final class IndexLoop implements Runnable, AutoCloseable {
             return; // stopped partition: nothing past the failed record may be committed, so do not read on
         }
         PartitionProgress.Ticket ticket = progress.register(record.offset());
-        Normalized n = normalizer.normalize(record.value(), record.topic(), record.partition(), record.offset());
+        // The record's Kafka timestamp, not the clock, anchors its timestamp window: a redelivery is judged alike.
+        Normalized n = normalizer.normalize(record.value(), record.topic(), record.partition(), record.offset(),
+                record.timestamp());
+        Instant entered = normalizer.reference(record.timestamp());
         if (n instanceof Normalized.Document doc) {
             sink.submit(names.name(doc.timestamp()), doc.id(), doc.source(), new ElasticsearchSink.Outcome() {
                 @Override
@@ -220,7 +222,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
 
                 @Override
                 public void rejected(String errorType, String reason) {
-                    deadLetters.send(record, ticket, doc.id(), errorType, reason);
+                    deadLetters.send(record, ticket, doc.id(), entered, errorType, reason);
                 }
 
                 @Override
@@ -229,7 +231,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
                 }
             });
         } else if (n instanceof Normalized.Rejected r) {
-            deadLetters.send(record, ticket, null, r.errorType(), r.reason());
+            deadLetters.send(record, ticket, null, entered, r.errorType(), r.reason());
         }
     }
 

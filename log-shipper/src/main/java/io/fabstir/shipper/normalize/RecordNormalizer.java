@@ -44,6 +44,11 @@ import java.util.Map;
  *   <li>{@code event_id_derived}: no {@code event.id}; one is derived from topic/partition/offset, stable across
  *       redelivery.</li>
  * </ul>
+ *
+ * <p>The timestamp window, and the ingest time a record falls back to, are taken from the Kafka record's own
+ * timestamp (when the record entered the pipeline), not from the clock of the moment it is normalised: a record is
+ * delivered again after an indexer crash or a rebalance, maybe seconds or hours later, and must be judged the same
+ * way then, or a record near the edge of the window would be stored in two daily indices under one {@code _id}.
  */
 public final class RecordNormalizer {
     static final String MARKERS = "fabstir.normalized";
@@ -83,12 +88,27 @@ public final class RecordNormalizer {
         return builder().build();
     }
 
-    /** Normalises one Kafka value; the position is used only to derive a missing {@code event.id}. */
+    /**
+     * As {@link #normalize(byte[], String, int, long, long)} for a value that has no Kafka timestamp: the window is
+     * measured from the clock.
+     */
     public Normalized normalize(byte[] value, String topic, int partition, long offset) {
+        return normalize(value, topic, partition, offset, -1);
+    }
+
+    /**
+     * Normalises one Kafka value; the position is used only to derive a missing {@code event.id}.
+     *
+     * @param recordTimestampMs the Kafka record's timestamp (epoch ms), from which the window is measured and which
+     *                          a record without a usable {@code @timestamp} gets; negative, or itself outside the
+     *                          window around the clock (a producer with a broken clock), means the clock's now
+     */
+    public Normalized normalize(byte[] value, String topic, int partition, long offset, long recordTimestampMs) {
+        Instant reference = reference(recordTimestampMs);
         if (value == null || value.length == 0) {
             return new Normalized.Rejected("empty_value", "Kafka record has no value");
         }
-        Normalized.Document clean = cleanAsIs(value);
+        Normalized.Document clean = cleanAsIs(value, reference);
         if (clean != null) {
             return clean;
         }
@@ -114,7 +134,7 @@ public final class RecordNormalizer {
         }
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
         walk.copyObject((ObjectNode) tree, doc, "", 0, true);
-        Instant timestamp = timestamp(doc, walk.repairs);
+        Instant timestamp = timestamp(doc, walk.repairs, reference);
         String id = id(doc, topic, partition, offset, walk.repairs);
         if (walk.overflow != null) {
             doc.set(OVERFLOW, walk.overflow);
@@ -138,7 +158,7 @@ public final class RecordNormalizer {
      * The common case, checked with a streaming scan and no tree: a record that needs no repair is returned with its
      * original bytes. Anything unusual (or invalid) returns null and takes the full path.
      */
-    private Normalized.Document cleanAsIs(byte[] value) {
+    private Normalized.Document cleanAsIs(byte[] value, Instant reference) {
         try (JsonParser p = STRICT.getFactory().createParser(value)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -218,8 +238,7 @@ public final class RecordNormalizer {
             } else {
                 return null;
             }
-            Instant now = clock.instant();
-            if (ts == null || ts.isBefore(now.minus(maxPast)) || ts.isAfter(now.plus(maxFuture))) {
+            if (ts == null || !inWindow(ts, reference)) {
                 return null;
             }
             return new Normalized.Document(id, ts, value, List.of());
@@ -228,9 +247,8 @@ public final class RecordNormalizer {
         }
     }
 
-    private Instant timestamp(ObjectNode doc, List<String> repairs) {
+    private Instant timestamp(ObjectNode doc, List<String> repairs, Instant reference) {
         JsonNode raw = doc.get("@timestamp");
-        Instant now = clock.instant();
         String problem;
         Instant parsed = null;
         if (raw == null || raw.isNull()) {
@@ -239,7 +257,7 @@ public final class RecordNormalizer {
             parsed = parseInstant(raw);
             if (parsed == null) {
                 problem = "unparsable";
-            } else if (parsed.isBefore(now.minus(maxPast)) || parsed.isAfter(now.plus(maxFuture))) {
+            } else if (!inWindow(parsed, reference)) {
                 problem = "out_of_range";
             } else {
                 return parsed; // Elasticsearch's default date format reads the same forms (ISO, epoch millis)
@@ -248,9 +266,26 @@ public final class RecordNormalizer {
         if (raw != null && !raw.isNull()) {
             doc.put(ORIGINAL_TIMESTAMP, raw.isTextual() ? raw.asText() : raw.toString());
         }
-        doc.put("@timestamp", now.toString());
+        doc.put("@timestamp", reference.toString());
         repairs.add("timestamp:" + problem);
-        return now;
+        return reference;
+    }
+
+    private boolean inWindow(Instant t, Instant reference) {
+        return !t.isBefore(reference.minus(maxPast)) && !t.isAfter(reference.plus(maxFuture));
+    }
+
+    /**
+     * When a record entered the pipeline: its Kafka timestamp, or the clock's now for a record without a plausible
+     * one. Fixed for every redelivery of the record, so whatever is derived from it is too.
+     */
+    public Instant reference(long recordTimestampMs) {
+        Instant now = clock.instant();
+        if (recordTimestampMs < 0) {
+            return now;
+        }
+        Instant t = Instant.ofEpochMilli(recordTimestampMs);
+        return inWindow(t, now) ? t : now;
     }
 
     static Instant parseInstant(JsonNode raw) {
@@ -509,13 +544,13 @@ public final class RecordNormalizer {
             return this;
         }
 
-        /** Oldest accepted {@code @timestamp} relative to now (default 365 days). */
+        /** Oldest accepted {@code @timestamp} relative to the record's Kafka timestamp (default 365 days). */
         public Builder maxPast(Duration maxPast) {
             this.maxPast = maxPast;
             return this;
         }
 
-        /** Furthest-future accepted {@code @timestamp} (default 1 day, for skewed clocks). */
+        /** Furthest-future accepted {@code @timestamp}, from the Kafka timestamp (default 1 day, for skewed clocks). */
         public Builder maxFuture(Duration maxFuture) {
             this.maxFuture = maxFuture;
             return this;

@@ -37,8 +37,18 @@ final class LineReader {
         return position;
     }
 
+    /** Where the next line starts: every byte before it went out in a complete line (a held partial line did not). */
+    long emittedPosition() {
+        return lineStart;
+    }
+
     boolean hasPartial() {
         return heldFull > 0;
+    }
+
+    /** Tells whether the file still holds the content being read (its first bytes are unchanged). */
+    interface Check {
+        boolean sameContent() throws IOException;
     }
 
     /**
@@ -47,6 +57,17 @@ final class LineReader {
      * @return bytes read (0 at the limit)
      */
     int readChunk(FileChannel ch, long limit, Sink sink) throws IOException {
+        return readChunk(ch, limit, sink, () -> true);
+    }
+
+    /**
+     * As {@link #readChunk(FileChannel, long, Sink)}, but asks {@code check} after reading and before handing out
+     * any line: a file truncated and written again since the last read can hold new content at the offsets read,
+     * which must not pass for the old content's continuation.
+     *
+     * @return bytes read (0 at the limit), or -1 when {@code check} said the content changed (nothing consumed)
+     */
+    int readChunk(FileChannel ch, long limit, Sink sink, Check check) throws IOException {
         long want = Math.min(limit - position, chunk.capacity());
         if (want <= 0) {
             return 0;
@@ -55,6 +76,9 @@ final class LineReader {
         int n = ch.read(chunk, position);
         if (n <= 0) {
             return 0;
+        }
+        if (!check.sameContent()) {
+            return -1;
         }
         byte[] a = chunk.array();
         int segStart = 0;

@@ -56,6 +56,11 @@ final class Multiline {
         return start >= 0;
     }
 
+    /** File offset of the pending event's first line (-1 when none is pending). */
+    long pendingStart() {
+        return start;
+    }
+
     /** Sends the pending event when nothing was appended for {@code quietNanos}. */
     void flushIfQuiet(long quietNanos, Emit emit) throws java.io.IOException {
         if (start >= 0 && System.nanoTime() - lastAppendNanos >= quietNanos) {

@@ -4,6 +4,7 @@ import io.fabstir.enrichers.Enricher;
 import io.fabstir.enrichers.LogRecord;
 import io.fabstir.enrichers.RecordOrigin;
 import io.fabstir.shipper.checkpoint.CheckpointStore;
+import io.fabstir.shipper.checkpoint.EndedContent;
 import io.fabstir.shipper.checkpoint.Fingerprint;
 import io.fabstir.shipper.checkpoint.FilePosition;
 import io.fabstir.shipper.config.EdgeConfig;
@@ -23,6 +24,7 @@ import java.nio.file.PathMatcher;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -44,7 +46,13 @@ import java.util.stream.Stream;
  *   <li>rename rotation: the old inode stays open and is read to its end, the new file at the path is followed
  *       from 0; a file no glob matches any more (renamed away, deleted) is released once drained, acknowledged and
  *       idle for {@code rotate_grace_ms};</li>
- *   <li>copytruncate: size below the read position, or a changed fingerprint, restarts the file at 0;</li>
+ *   <li>copytruncate: size below the read position, or a changed fingerprint, restarts the file at 0; the copy,
+ *       when a glob matches it too, is recognised by the old content's fingerprint and continues where reading of
+ *       the old content stopped, under that content's identity (so records without an event.id of their own get
+ *       the same derived ids, and nothing already sent is sent again). A new file that starts like a file being
+ *       followed may be such a copy made before the truncation: it waits up to 5 s for the truncation to show.
+ *       The checkpoint records a content (inode, first line) before any of its lines is sent, and keeps truncated
+ *       content until its copy turns up, so a copy made while the shipper is down continues it too;</li>
  *   <li>inode reuse: a checkpoint whose fingerprint no longer matches is for another file, so reading starts at 0.</li>
  * </ul>
  * The checkpoint holds per file the offset before which every record has been acknowledged, so a crash re-sends
@@ -61,6 +69,18 @@ public final class Tailer implements AutoCloseable {
     private record FileKey(long dev, long ino) {
     }
 
+    /**
+     * Content that left its inode (truncated or rewritten in place, or a checkpoint for content the inode no longer
+     * holds): its identity, fingerprint, where its reading stopped, and its ack tracker, which a copy of it takes over
+     * (its records still on their way to Kafka keep the copy's checkpoint from passing them).
+     */
+    private record Ended(String identity, Fingerprint fingerprint, long position, AckTracker acks, long atNanos) {
+    }
+
+    private static final long COPY_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long ENDED_KEPT_NANOS = TimeUnit.MINUTES.toNanos(10);
+    private static final int MAX_ENDED = 16;
+
     private final EdgeConfig config;
     private final Enricher enricher;
     private final RecordSink sink;
@@ -69,6 +89,9 @@ public final class Tailer implements AutoCloseable {
     private final List<Glob> globs = new ArrayList<>();
     private final Map<FileKey, TrackedFile> files = new LinkedHashMap<>();
     private final Map<FileKey, FilePosition> saved = new HashMap<>();
+    private final ArrayDeque<Ended> ended = new ArrayDeque<>();
+    /** New files that start like a followed file, waiting to see whether that one gets truncated; since when. */
+    private final Map<FileKey, Long> deferred = new HashMap<>();
     private final LineDecoder decoder = new LineDecoder();
     private final AtomicLong inflightBytes = new AtomicLong();
     private final AtomicLong inflightRecords = new AtomicLong();
@@ -102,6 +125,10 @@ public final class Tailer implements AutoCloseable {
         try {
             for (FilePosition p : checkpoints.load()) {
                 saved.put(new FileKey(p.device(), p.inode()), p);
+            }
+            for (EndedContent e : checkpoints.ended()) {
+                remember(new Ended(e.identity(), e.fingerprint(), e.offset(), new AckTracker(e.offset()),
+                        System.nanoTime()));
             }
             LOG.info("tailing {} (checkpoint {}, {} saved positions)", config.paths(), checkpoints.file(), saved.size());
             long nextScan = 0;
@@ -194,7 +221,11 @@ public final class Tailer implements AutoCloseable {
                 LOG.info("{} was rotated away or deleted; reading it to its end", f.path);
             }
         }
-        for (Map.Entry<FileKey, Path> e : found.entrySet()) {
+        deferred.keySet().retainAll(found.keySet());
+        List<Map.Entry<FileKey, Path>> fresh = new ArrayList<>(found.entrySet());
+        // Files with a checkpoint first: one may turn out truncated, and a copy of it among the others continues it.
+        fresh.sort(Comparator.comparing((Map.Entry<FileKey, Path> e) -> !saved.containsKey(e.getKey())));
+        for (Map.Entry<FileKey, Path> e : fresh) {
             track(e.getKey(), e.getValue(), false);
         }
         if (firstScan) {
@@ -232,18 +263,40 @@ public final class Tailer implements AutoCloseable {
             long size = ch.size();
             FilePosition pos = saved.get(k);
             long start = 0;
+            String identity = null;
+            Ended copied = null;
             if (pos != null && pos.fingerprint().matches(ch) && size >= pos.offset()) {
                 start = pos.offset();
-            } else if (pos != null) {
-                LOG.info("{}: checkpoint is for other content (truncated or inode reused); reading from 0", path);
-            } else if (firstScan && config.readFrom() == EdgeConfig.ReadFrom.END) {
-                start = size;
+                identity = pos.origin();
+            } else {
+                if (pos != null) {
+                    LOG.info("{}: checkpoint is for other content (truncated or inode reused); reading from 0", path);
+                    remember(new Ended(pos.identity(), pos.fingerprint(), pos.offset(), new AckTracker(pos.offset()),
+                            System.nanoTime()));
+                }
+                Fingerprint fp = Fingerprint.of(ch);
+                copied = fp.complete(ch) ? takeEnded(fp) : null;
+                if (copied != null) {
+                    start = Math.min(copied.position(), size);
+                    identity = copied.identity();
+                    LOG.info("{} is a copy of content read up to byte {} before it was truncated; continuing there",
+                            path, copied.position());
+                } else if (fp.complete(ch) && startsLikeAFollowedFile(k, fp)) {
+                    Long since = deferred.putIfAbsent(k, System.nanoTime());
+                    if (since == null || System.nanoTime() - since < COPY_GRACE_NANOS) {
+                        ch.close();
+                        return; // maybe a copytruncate copy, made before the truncation shows: look again next scan
+                    }
+                } else if (pos == null && firstScan && config.readFrom() == EdgeConfig.ReadFrom.END) {
+                    start = size;
+                }
             }
+            deferred.remove(k);
             if (orphan && start >= size) {
                 ch.close();
                 return;
             }
-            TrackedFile f = new TrackedFile(k, path, ch, start);
+            TrackedFile f = new TrackedFile(k, path, ch, start, identity, copied == null ? null : copied.acks());
             f.orphan = orphan;
             f.orphanSince = System.nanoTime();
             files.put(k, f);
@@ -257,6 +310,36 @@ public final class Tailer implements AutoCloseable {
                 // nothing more to do
             }
         }
+    }
+
+    private void remember(Ended e) {
+        ended.addLast(e);
+        while (ended.size() > MAX_ENDED) {
+            ended.removeFirst();
+        }
+    }
+
+    /** Content with this fingerprint that left its inode recently, if any (taken: one copy continues it). */
+    private Ended takeEnded(Fingerprint fp) {
+        long now = System.nanoTime();
+        ended.removeIf(e -> now - e.atNanos() > ENDED_KEPT_NANOS);
+        for (var it = ended.iterator(); it.hasNext(); ) {
+            Ended e = it.next();
+            if (e.fingerprint().equals(fp)) {
+                it.remove();
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private boolean startsLikeAFollowedFile(FileKey k, Fingerprint fp) {
+        for (TrackedFile f : files.values()) {
+            if (!f.key.equals(k) && f.fingerprintComplete && f.fingerprint.equals(fp)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static FileKey key(Path p) {
@@ -413,8 +496,13 @@ public final class Tailer implements AutoCloseable {
 
     private void writeCheckpoint() {
         List<FilePosition> positions = new ArrayList<>();
+        List<TrackedFile> known = new ArrayList<>();
         for (TrackedFile f : files.values()) {
-            positions.add(new FilePosition(f.key.dev(), f.key.ino(), f.fingerprint, f.acks.acked(), f.path.toString()));
+            if (f.fingerprintComplete) {
+                known.add(f);
+            }
+            positions.add(new FilePosition(f.key.dev(), f.key.ino(), f.fingerprint, f.acks.acked(), f.path.toString(),
+                    f.origin));
             try {
                 metrics.fileLag(f.path.toString(), Math.max(0, f.ch.size() - f.acks.acked()));
             } catch (IOException ignored) {
@@ -422,11 +510,17 @@ public final class Tailer implements AutoCloseable {
             }
         }
         try {
-            checkpoints.save(positions);
+            List<EndedContent> gone = new ArrayList<>();
+            for (Ended e : ended) {
+                gone.add(new EndedContent(e.identity(), e.fingerprint(), e.acks().acked()));
+            }
+            checkpoints.save(positions, gone);
         } catch (IOException e) {
             metrics.error("checkpoint");
             LOG.error("cannot write checkpoint {}: {}", checkpoints.file(), e.toString());
         }
+        // Also after a failed write: with the disk full, sending must go on; the next write that works records them.
+        known.forEach(f -> f.recorded = true);
     }
 
     private static void sleep(long ms) {
@@ -449,24 +543,35 @@ public final class Tailer implements AutoCloseable {
         long lastFingerprintCheck = System.nanoTime();
         Fingerprint fingerprint;
         boolean fingerprintComplete;
+        /** Whether a checkpoint written since this content's first line was complete knows this content. */
+        boolean recorded;
         String identity;
+        /** The identity of the content this file is a copy of, when it is one; else null. */
+        String origin;
         AckTracker acks;
         LineReader reader;
         Multiline multiline;
 
-        TrackedFile(FileKey key, Path path, FileChannel ch, long start) throws IOException {
+        TrackedFile(FileKey key, Path path, FileChannel ch, long start, String origin, AckTracker continued)
+                throws IOException {
             this.key = key;
             this.path = path;
             this.ch = ch;
-            restart(start);
+            restart(start, origin, continued);
         }
 
-        /** A new generation of content: fresh reader and ack tracker; acks for the old content are ignored. */
-        void restart(long start) throws IOException {
+        /**
+         * A new generation of content: fresh reader and ack tracker (the old content's tracker lives on in its
+         * {@link Ended} entry). {@code origin} and {@code continued}: the identity and tracker of the content this
+         * file is a copy of, or null for its own.
+         */
+        void restart(long start, String origin, AckTracker continued) throws IOException {
             fingerprint = Fingerprint.of(ch);
             fingerprintComplete = fingerprint.complete(ch);
-            identity = key.dev() + ":" + key.ino() + ":" + fingerprint.hash();
-            acks = new AckTracker(start);
+            this.origin = origin;
+            identity = origin != null ? origin : key.dev() + ":" + key.ino() + ":" + fingerprint.hash();
+            acks = continued != null ? continued : new AckTracker(start);
+            recorded = false;
             reader = new LineReader(start, config.maxLineBytes(), CHUNK_BYTES);
             multiline = config.multilinePattern() == null ? null
                     : new Multiline(config.multilinePattern(), config.multilineMaxLines(), config.maxLineBytes());
@@ -478,13 +583,15 @@ public final class Tailer implements AutoCloseable {
             if (size < reader.position()) {
                 LOG.info("{} shrank from {} to {} bytes (copytruncate); reading from 0", path, reader.position(), size);
                 metrics.error("truncated_file");
-                restart(0);
+                endContent();
+                restart(0, null, null);
             } else if (now - lastFingerprintCheck > FINGERPRINT_CHECK_NANOS) {
                 lastFingerprintCheck = now;
                 if (fingerprintComplete && !fingerprint.matches(ch)) {
                     LOG.info("{} was rewritten in place (first line changed); reading from 0", path);
                     metrics.error("truncated_file");
-                    restart(0);
+                    endContent();
+                    restart(0, null, null);
                     size = ch.size();
                 }
             }
@@ -498,14 +605,30 @@ public final class Tailer implements AutoCloseable {
                 // Taken before reading, from bytes that exist now, so ids derived from it never change.
                 fingerprint = Fingerprint.of(ch);
                 fingerprintComplete = fingerprint.complete(ch);
-                identity = key.dev() + ":" + key.ino() + ":" + fingerprint.hash();
+                if (origin == null) {
+                    identity = key.dev() + ":" + key.ino() + ":" + fingerprint.hash();
+                }
+            }
+            if (!recorded && fingerprintComplete) {
+                // Before any line of new content goes out, the checkpoint must know the content (inode, first line):
+                // if it is copytruncated while the shipper is down, that is how its copy is found to continue it
+                // under the identity its lines were sent with.
+                writeCheckpoint();
             }
             boolean progressed = false;
             for (int i = 0; i < CHUNKS_PER_FILE_PER_ROUND && !stopping; i++) {
                 if (overInflightCap()) {
                     break;
                 }
-                int n = reader.readChunk(ch, size, this::onLine);
+                // Checked after each read: content written after a truncation must not pass for the old one's rest.
+                int n = reader.readChunk(ch, size, this::onLine, () -> fingerprint.matches(ch));
+                if (n < 0) {
+                    LOG.info("{} was truncated and written again while being read; reading from 0", path);
+                    metrics.error("truncated_file");
+                    endContent();
+                    restart(0, null, null);
+                    return true;
+                }
                 if (n <= 0) {
                     break;
                 }
@@ -513,6 +636,20 @@ public final class Tailer implements AutoCloseable {
                 lastDataNanos = System.nanoTime();
             }
             return progressed;
+        }
+
+        /**
+         * The content is gone from this inode: remember where its reading stopped (before a held partial line or a
+         * pending multiline event, which were not sent), so that a copy of it can continue there.
+         */
+        void endContent() {
+            if (fingerprintComplete) {
+                long stop = reader.emittedPosition();
+                if (multiline != null && multiline.pending()) {
+                    stop = Math.min(stop, multiline.pendingStart());
+                }
+                remember(new Ended(identity, fingerprint, stop, acks, System.nanoTime()));
+            }
         }
 
         void onLine(long start, long end, byte[] b, int off, int len, long full) throws IOException {

@@ -29,6 +29,27 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void theIdentityACopyContinuesIsSavedWithItsPosition() throws IOException {
+        CheckpointStore store = new CheckpointStore(dir.resolve("cp.json"));
+        List<FilePosition> positions = List.of(
+                new FilePosition(2049, 90, new Fingerprint(40, "beef"), 512, "/logs/app.1.json", "2049:77:beef"));
+        store.save(positions);
+        List<FilePosition> loaded = new CheckpointStore(dir.resolve("cp.json")).load();
+        assertThat(loaded).isEqualTo(positions);
+        assertThat(loaded.get(0).identity()).isEqualTo("2049:77:beef");
+    }
+
+    @Test
+    void contentThatLeftItsFileIsKeptUntilItsCopyTurnsUp() throws IOException {
+        CheckpointStore store = new CheckpointStore(dir.resolve("cp.json"));
+        List<EndedContent> gone = List.of(new EndedContent("2049:77:beef", new Fingerprint(40, "beef"), 4096));
+        store.save(List.of(new FilePosition(2049, 77, new Fingerprint(0, "e3b0"), 0, "/logs/app.json")), gone);
+        CheckpointStore again = new CheckpointStore(dir.resolve("cp.json"));
+        assertThat(again.load()).hasSize(1);
+        assertThat(again.ended()).isEqualTo(gone);
+    }
+
+    @Test
     void anUnchangedCheckpointIsNotRewritten() throws IOException {
         CheckpointStore store = new CheckpointStore(dir.resolve("cp.json"));
         List<FilePosition> positions = List.of(new FilePosition(1, 2, new Fingerprint(1, "a"), 3, "p"));

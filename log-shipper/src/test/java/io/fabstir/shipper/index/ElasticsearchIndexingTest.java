@@ -4,6 +4,8 @@ import co.elastic.clients.elasticsearch.core.search.Hit;
 import io.fabstir.localservices.LocalElasticsearch;
 import io.fabstir.localservices.LocalKafka;
 import io.fabstir.localservices.SharedServices;
+import io.fabstir.shipper.harness.EsProbe;
+import io.fabstir.shipper.harness.ShipperMain;
 import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
 import io.fabstir.templates.TemplateInstaller;
 import org.apache.kafka.clients.admin.Admin;
@@ -67,7 +69,7 @@ class ElasticsearchIndexingTest {
         kafka = SharedServices.kafka();
         es = SharedServices.elasticsearch();
         probe = new EsProbe(es.url());
-        TemplateInstaller.builder().client(probe.client).replicas(0).build().install();
+        TemplateInstaller.builder().client(probe.client()).replicas(0).build().install();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -99,7 +101,7 @@ class ElasticsearchIndexingTest {
                 .dlqPattern("fabstir-logs-dlq-" + tag + "-{yyyy.MM.dd}")
                 .maxInFlight(maxInFlight)
                 .registry(new io.prometheus.metrics.model.registry.PrometheusRegistry())
-                .sink(ElasticsearchSink.builder().client(probe.client).maxOperations(500)
+                .sink(ElasticsearchSink.builder().client(probe.client()).maxOperations(500)
                         .backoff(Duration.ofMillis(100), Duration.ofSeconds(3)))
                 .build();
         Thread t = new Thread(loop, "index-loop-" + tag);
@@ -173,7 +175,7 @@ class ElasticsearchIndexingTest {
         startLoop(topic, "g-days-" + RUN, "days" + RUN, 20_000);
         awaitCount("fabstir-logs-days" + RUN + "-*", 31, Duration.ofSeconds(60));
         for (Map.Entry<String, String> e : expectedIndex.entrySet()) {
-            assertThat(probe.client.exists(x -> x.index(e.getValue()).id(e.getKey())).value())
+            assertThat(probe.client().exists(x -> x.index(e.getValue()).id(e.getKey())).value())
                     .as("%s in %s", e.getKey(), e.getValue()).isTrue();
         }
         assertThat(local.toInstant().atZone(ZoneOffset.UTC).toLocalDate())
@@ -265,13 +267,36 @@ class ElasticsearchIndexingTest {
     }
 
     @Test
+    void aRefusedRecordSentTwiceIsDeadLetteredOnceInTheDlqIndexOfTheDayItEnteredKafka() throws Exception {
+        String topic = "it.dlqonce." + RUN;
+        kafka.createTopic(topic, 1);
+        // As the edge re-sends a line after a crash: the same record twice, at two offsets; it entered Kafka
+        // yesterday (its Kafka timestamp), and Elasticsearch refuses it (`labels` is an object in the template).
+        Instant entered = Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MILLIS);
+        String refused = "{\"@timestamp\":\"" + entered + "\",\"event.id\":\"twice-1\",\"labels\":\"flat\"}";
+        for (int i = 0; i < 2; i++) {
+            producer.send(new ProducerRecord<>(topic, null, entered.toEpochMilli(), "n", refused)).get();
+        }
+        send(topic, "n", SampleRecords.record("dlqonce", 0, Instant.now()));
+        producer.flush();
+        startLoop(topic, "g-dlqonce-" + RUN, "dlqonce" + RUN, 20_000);
+        awaitCommittedAll("g-dlqonce-" + RUN, topic);
+        String day = entered.atZone(ZoneOffset.UTC).toLocalDate().toString().replace('-', '.');
+        List<Hit<Map>> letters = probe.hits("fabstir-logs-dlq-dlqonce" + RUN + "-*", 100);
+        assertThat(letters).singleElement().satisfies(h -> {
+            assertThat(h.index()).isEqualTo("fabstir-logs-dlq-dlqonce" + RUN + "-" + day);
+            assertThat(h.id()).isEqualTo("twice-1");
+        });
+    }
+
+    @Test
     void recordThatCannotBeStoredEvenInTheDlqStopsItsPartitionAtThatOffset() throws Exception {
         String topic = "it.stuck." + RUN;
         kafka.createTopic(topic, 1);
         // Today's DLQ index refuses writes, so the dead letter cannot be stored anywhere in Elasticsearch.
         String dlqIndex = "fabstir-logs-dlq-stuck" + RUN + "-"
                 + Instant.now().atZone(ZoneOffset.UTC).toLocalDate().toString().replace('-', '.');
-        probe.client.indices().create(c -> c.index(dlqIndex)
+        probe.client().indices().create(c -> c.index(dlqIndex)
                 .settings(st -> st.numberOfReplicas("0").blocks(b -> b.write(true))));
         for (int i = 0; i < 10; i++) {
             send(topic, "n", SampleRecords.record("stuck", i, Instant.now()));
@@ -353,7 +378,7 @@ class ElasticsearchIndexingTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"),
-                IndexerProcess.class.getName(),
+                ShipperMain.class.getName(), "index",
                 "--bootstrap-servers", kafka.bootstrapServers(),
                 "--es-hosts", es.url(),
                 "--topic", topic, "--dlq-topic", topic + ".dlq", "--group-id", group,

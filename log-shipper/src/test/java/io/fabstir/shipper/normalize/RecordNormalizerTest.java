@@ -171,4 +171,40 @@ class RecordNormalizerTest {
         assertThat(d.at("/items/0/field_id").asInt()).isEqualTo(1);
         assertThat(d.get("fabstir.normalized").toString()).contains("renamed:_id");
     }
+
+    @Test
+    void aRecordNearTheWindowEdgeIsJudgedFromItsKafkaTimeSoARedeliveryLaterLandsOnTheSameDay() {
+        // 3 s inside the 365-day window when it entered Kafka; delivered again 10 s later it would be 7 s outside.
+        Instant entered = NOW;
+        String json = "{\"@timestamp\":\"" + entered.minus(java.time.Duration.ofDays(365)).plusSeconds(3)
+                + "\",\"event.id\":\"edge\"}";
+        byte[] value = json.getBytes(StandardCharsets.UTF_8);
+        RecordNormalizer later = RecordNormalizer.builder()
+                .clock(Clock.fixed(NOW.plusSeconds(10), ZoneOffset.UTC)).build();
+        Normalized.Document first = (Normalized.Document) RecordNormalizer.builder()
+                .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build()
+                .normalize(value, "fabstir.logs", 0, 5, entered.toEpochMilli());
+        Normalized.Document again = (Normalized.Document) later.normalize(value, "fabstir.logs", 0, 5,
+                entered.toEpochMilli());
+        assertThat(again.timestamp()).isEqualTo(first.timestamp())
+                .isEqualTo(entered.minus(java.time.Duration.ofDays(365)).plusSeconds(3));
+        assertThat(again.source()).isEqualTo(first.source());
+    }
+
+    @Test
+    void aTimestampOutsideTheWindowFallsBackToTheKafkaTimeNotTheClock() throws Exception {
+        Instant entered = NOW.minus(java.time.Duration.ofHours(30)); // redelivered a day and more after it entered
+        Normalized n = normalizer.normalize("{\"@timestamp\":\"2999-01-01T00:00:00Z\",\"event.id\":\"e\"}"
+                .getBytes(StandardCharsets.UTF_8), "fabstir.logs", 0, 9, entered.toEpochMilli());
+        assertThat(((Normalized.Document) n).timestamp()).isEqualTo(entered);
+        assertThat(doc(n).get("@timestamp").asText()).isEqualTo(entered.toString());
+        assertThat(doc(n).get("fabstir.normalized").toString()).contains("timestamp:out_of_range");
+    }
+
+    @Test
+    void aKafkaTimeOutsideTheWindowAroundTheClockIsNotTrusted() {
+        Normalized n = normalizer.normalize("{\"event.id\":\"e\"}".getBytes(StandardCharsets.UTF_8),
+                "fabstir.logs", 0, 9, 0L); // a producer whose clock says 1970
+        assertThat(((Normalized.Document) n).timestamp()).isEqualTo(NOW);
+    }
 }

@@ -1,6 +1,9 @@
 package io.fabstir.shipper.tail;
 
 import io.fabstir.localservices.LocalKafka;
+import io.fabstir.shipper.harness.LogWriter;
+import io.fabstir.shipper.harness.ShipperProcess;
+import io.fabstir.shipper.harness.TopicContents;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +42,7 @@ class TailBrokerOutageTest {
                     assertThat(p.alive()).as("shipper survives the outage").isTrue();
                     broker.start();
                     Thread.sleep(3000);
-                    written = writer.written;
+                    written = writer.written();
                 }
                 try (TopicContents kafka = new TopicContents(bootstrap, topic)) {
                     kafka.readUntil(r -> new HashSet<>(kafka.eventIds()).containsAll(written),
@@ -48,7 +51,7 @@ class TailBrokerOutageTest {
                     missing.removeAll(kafka.eventIds());
                     assertThat(missing).as("lines written but not in Kafka").isEmpty();
                     System.out.printf("broker outage: %d lines written, %d records in Kafka%n", written.size(),
-                            kafka.records.size());
+                            kafka.records().size());
                 }
                 assertThat(p.terminate()).isEqualTo(143);
             }

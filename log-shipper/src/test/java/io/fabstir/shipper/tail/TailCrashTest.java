@@ -1,6 +1,9 @@
 package io.fabstir.shipper.tail;
 
 import io.fabstir.localservices.SharedServices;
+import io.fabstir.shipper.harness.LogWriter;
+import io.fabstir.shipper.harness.ShipperProcess;
+import io.fabstir.shipper.harness.TopicContents;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +43,7 @@ class TailCrashTest {
                     Thread.sleep(1200 + random.nextInt(2500));
                     p.kill9();
                 }
-                written = writer.written;
+                written = writer.written();
             }
             assertThat(dir.resolve("checkpoint.json.corrupt")).doesNotExist();
             try (ShipperProcess p = ShipperProcess.start(dir, bootstrap, topic, globs)) {
@@ -55,7 +58,7 @@ class TailCrashTest {
             Set<String> inKafka = new HashSet<>(kafka.eventIds());
             assertThat(inKafka).isEqualTo(written);
             System.out.printf("kill -9 x10: %d lines written, %d records in Kafka (%d re-sent after crashes)%n",
-                    written.size(), kafka.records.size(), kafka.records.size() - written.size());
+                    written.size(), kafka.records().size(), kafka.records().size() - written.size());
         }
     }
 }

@@ -2,6 +2,9 @@ package io.fabstir.shipper.tail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabstir.localservices.SharedServices;
+import io.fabstir.shipper.harness.LogWriter;
+import io.fabstir.shipper.harness.ShipperProcess;
+import io.fabstir.shipper.harness.TopicContents;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,9 +64,9 @@ class TailToKafkaTest {
                 kafka.drain(Duration.ofSeconds(2));
                 assertThat(p.terminate()).isEqualTo(143);
             }
-            assertThat(kafka.records).hasSize(3000);
+            assertThat(kafka.records()).hasSize(3000);
             assertThat(new HashSet<>(kafka.eventIds())).hasSize(3000);
-            assertThat(kafka.keys).containsOnly("node-it");
+            assertThat(kafka.keys()).containsOnly("node-it");
         }
     }
 
@@ -88,7 +91,7 @@ class TailToKafkaTest {
              ShipperProcess p = ShipperProcess.start(dir, bootstrap, topic, List.of(f.toString()),
                      "--max-line-bytes", "65536")) {
             assertThat(kafka.readUntil(r -> r.size() >= 6, Duration.ofSeconds(90))).isTrue();
-            List<JsonNode> r = kafka.records;
+            List<JsonNode> r = kafka.records();
             assertThat(r.get(0).path("fabstir.parse_error").asText()).startsWith("not JSON");
             assertThat(r.get(0).path("message").asText()).isEqualTo("not json at all");
             assertThat(r.get(1).path("fabstir.parse_error").asText()).startsWith("invalid UTF-8 at byte 6");
@@ -121,7 +124,7 @@ class TailToKafkaTest {
             LogWriter writer = new LogWriter(app, 5000, LogWriter.Rotation.RENAME, 4000).start();
             Thread.sleep(6000);
             writer.close();
-            Set<String> written = writer.written;
+            Set<String> written = writer.written();
             assertThat(writer.rotations()).isGreaterThanOrEqualTo(4);
             boolean all = kafka.readUntil(r -> new HashSet<>(kafka.eventIds()).containsAll(written),
                     Duration.ofSeconds(120));
@@ -146,7 +149,7 @@ class TailToKafkaTest {
             LogWriter writer = new LogWriter(app, 5000, LogWriter.Rotation.COPYTRUNCATE, 4000).start();
             Thread.sleep(6000);
             writer.close();
-            Set<String> written = writer.written;
+            Set<String> written = writer.written();
             assertThat(writer.rotations()).isGreaterThanOrEqualTo(4);
             kafka.readUntil(r -> new HashSet<>(kafka.eventIds()).containsAll(written), Duration.ofSeconds(120));
             Set<String> missing = new HashSet<>(written);

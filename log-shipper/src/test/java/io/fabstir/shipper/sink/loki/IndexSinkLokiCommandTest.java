@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabstir.localservices.SharedServices;
-import io.fabstir.shipper.index.IndexerProcess;
+import io.fabstir.shipper.harness.ShipperMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +46,7 @@ class IndexSinkLokiCommandTest {
             Path yaml = Files.writeString(dir.resolve("central.yaml"),
                     "loki:\n  tenant: fabstir\n  batch:\n    linger_ms: 100\n  labels: [service_name=service.name, level=log.level, node_id=fabstir.node_id]\n");
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx128m", "-cp", System.getProperty("java.class.path"), IndexerProcess.class.getName(),
+                    "-Xmx128m", "-cp", System.getProperty("java.class.path"), ShipperMain.class.getName(), "index",
                     "--sink", "loki", "--config", yaml.toString(), "--loki-url", loki.url().toString(),
                     "--bootstrap-servers", bootstrap, "--topic", topic, "--dlq-topic", topic + ".dlq",
                     "--group-id", group, "--kafka-property", "consumer.auto.offset.reset=earliest")

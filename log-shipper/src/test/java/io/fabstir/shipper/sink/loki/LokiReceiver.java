@@ -31,7 +31,7 @@ import org.xerial.snappy.Snappy;
  * entries of a request are kept even when others are refused (400), as Loki does. It can be told to answer
  * 429/503, to refuse old samples, or be stopped and started on the same port.
  */
-final class LokiReceiver implements AutoCloseable {
+public final class LokiReceiver implements AutoCloseable {
 
     static final int MAX_LABELS = 15;
     static final int MAX_LINE_BYTES = 256 * 1024;
@@ -39,7 +39,7 @@ final class LokiReceiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One entry Loki stored. */
-    record Entry(Map<String, String> labels, long tsNanos, String line, Map<String, String> metadata, String tenant) {}
+    public record Entry(Map<String, String> labels, long tsNanos, String line, Map<String, String> metadata, String tenant) {}
 
     private final List<Entry> accepted = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Entry> lastPerStream = new HashMap<>();
@@ -73,11 +73,11 @@ final class LokiReceiver implements AutoCloseable {
         return new LokiReceiver(port, null);
     }
 
-    static LokiReceiver open() throws IOException {
+    public static LokiReceiver open() throws IOException {
         return new LokiReceiver(0, null);
     }
 
-    synchronized void start() throws IOException {
+    public synchronized void start() throws IOException {
         if (server != null) {
             return;
         }
@@ -96,7 +96,7 @@ final class LokiReceiver implements AutoCloseable {
     }
 
     /** Closes the port: clients get connection refused, as when Loki is down. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (server != null) {
             server.stop(0);
             ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
@@ -104,7 +104,7 @@ final class LokiReceiver implements AutoCloseable {
         }
     }
 
-    URI url() {
+    public URI url() {
         // The test certificate names localhost (and 127.0.0.1); plain http uses the address it is bound to.
         return URI.create((tls != null ? "https://localhost:" : "http://127.0.0.1:") + boundPort());
     }
@@ -120,7 +120,7 @@ final class LokiReceiver implements AutoCloseable {
     }
 
     /** While down, every request is answered 503. */
-    void down(boolean isDown) {
+    public void down(boolean isDown) {
         down = isDown;
     }
 
@@ -138,7 +138,7 @@ final class LokiReceiver implements AutoCloseable {
         maxLineBytes = bytes;
     }
 
-    List<Entry> accepted() {
+    public List<Entry> accepted() {
         synchronized (accepted) {
             return List.copyOf(accepted);
         }
@@ -152,7 +152,7 @@ final class LokiReceiver implements AutoCloseable {
         return List.copyOf(contentTypes);
     }
 
-    int requests() {
+    public int requests() {
         return requests.get();
     }
 
