@@ -172,6 +172,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
             try {
                 consumer.close(Duration.ofSeconds(10));
             } finally {
+                deadLetters.close();
                 sink.close();
                 producer.close(Duration.ofSeconds(10));
                 finished.countDown();

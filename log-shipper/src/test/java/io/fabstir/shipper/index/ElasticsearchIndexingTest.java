@@ -94,7 +94,13 @@ class ElasticsearchIndexingTest {
     }
 
     private IndexLoop startLoop(String topic, String group, String tag, int maxInFlight) {
+        return startLoop(topic, group, tag, maxInFlight, Map.of());
+    }
+
+    private IndexLoop startLoop(String topic, String group, String tag, int maxInFlight,
+                                Map<String, String> kafkaProperties) {
         IndexLoop loop = IndexLoop.builder()
+                .kafkaProperties(kafkaProperties)
                 .bootstrapServers(kafka.bootstrapServers())
                 .topic(topic).dlqTopic(topic + ".dlq").groupId(group).clientId(group)
                 .indexPattern("fabstir-logs-" + tag + "-{yyyy.MM.dd}")
@@ -322,6 +328,49 @@ class ElasticsearchIndexingTest {
             assertThat(admin.listConsumerGroupOffsets("g-stuck-" + RUN).partitionsToOffsetAndMetadata().get()
                     .get(new TopicPartition(topic, 0)).offset()).isEqualTo(10);
         }
+    }
+
+    @Test
+    void dlqTopicUnavailableForAWhileIsRetriedAndThePartitionGoesOnOnceItTakesTheLetter(@TempDir Path dir)
+            throws Exception {
+        String topic = "it.dlqdown." + RUN;
+        String group = "g-dlqdown-" + RUN;
+        kafka.createTopic(topic, 1);
+        // The DLQ topic lives on a broker of its own (producer.bootstrap.servers), which is down while the letter
+        // is written: every send times out, retriably.
+        try (LocalKafka dlqBroker = LocalKafka.builder().dir(dir.resolve("dlq-kafka")).childProcess(true)
+                .childHeap("256m").start();
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            dlqBroker.createTopic(topic + ".dlq", 1);
+            dlqBroker.stop();
+            for (int i = 0; i < 5; i++) {
+                send(topic, "n", SampleRecords.record("dlqdown", i, Instant.now()));
+            }
+            send(topic, "n", "not json, while the DLQ topic cannot take it"); // offset 5
+            for (int i = 5; i < 10; i++) {
+                send(topic, "n", SampleRecords.record("dlqdown", i, Instant.now()));
+            }
+            producer.flush();
+            IndexLoop loop = startLoop(topic, group, "dlqdown" + RUN, 20_000, Map.of(
+                    "producer.bootstrap.servers", dlqBroker.bootstrapServers(), "producer.max.block.ms", "1000",
+                    "producer.delivery.timeout.ms", "1500", "producer.request.timeout.ms", "1000"));
+            awaitCount("fabstir-logs-dlqdown" + RUN + "-*", 10, Duration.ofSeconds(60));
+            Thread.sleep(5_000); // several delivery timeouts of the DLQ producer
+            assertThat(loop.stoppedPartitions()).as("a DLQ outage stops nothing").isEmpty();
+            assertThat(committed(admin, group, topic)).as("nothing past the undelivered letter is committed")
+                    .isLessThanOrEqualTo(5);
+
+            dlqBroker.start();
+            awaitCommittedAll(group, topic);
+            assertThat(loop.stoppedPartitions()).isEmpty();
+            awaitCount("fabstir-logs-dlq-dlqdown" + RUN + "-*", 1, Duration.ofSeconds(30));
+        }
+    }
+
+    private static long committed(Admin admin, String group, String topic) throws Exception {
+        OffsetAndMetadata c = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                .get(new TopicPartition(topic, 0));
+        return c == null ? 0 : c.offset();
     }
 
     /** The issue asks for 60 s; 20 s exercises the same retry path and keeps the suite short. */
