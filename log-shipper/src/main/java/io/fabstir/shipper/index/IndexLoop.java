@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -184,12 +185,35 @@ public final class IndexLoop implements Runnable, AutoCloseable {
      * Creates the DLQ topic when it is missing, so the first dead letter does not wait on a broker that refuses to
      * auto-create topics. Failing to create it (e.g. no ACL) is logged; sending to it later reports the real error.
      */
+    /**
+     * The controller acknowledges a new topic before its partitions exist on the broker; an idempotent send in that
+     * window can leave the producer's sequence out of order for good. ListOffsets is answered only once the
+     * partition's log is there.
+     */
+    private void awaitPartitionLogs(Admin admin) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                admin.describeTopics(List.of(dlqTopic)).allTopicNames().get(10, TimeUnit.SECONDS).get(dlqTopic)
+                        .partitions().forEach(p -> latest.put(new TopicPartition(dlqTopic, p.partition()),
+                                OffsetSpec.latest()));
+                admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException | TimeoutException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        log.warn("dead-letter topic {} created, but not every partition answers yet", dlqTopic);
+    }
+
     private void ensureDlqTopic() {
         try (Admin admin = Admin.create(adminProperties)) {
             if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(dlqTopic)) {
                 admin.createTopics(List.of(new NewTopic(dlqTopic, Optional.empty(), Optional.empty())))
                         .all().get(30, TimeUnit.SECONDS);
                 log.info("created dead-letter topic {}", dlqTopic);
+                awaitPartitionLogs(admin);
             }
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
