@@ -365,4 +365,27 @@ class FabstirJsonEncoderTest {
             assertThat(log.raw()).hasLineCount(1);
         }
     }
+
+    @Test
+    void latinOneStackTracesRoundTripWhereverTheEscapesFallInTheEightByteWords() {
+        char[] alphabet = {'a', 'Z', '0', ' ', '"', '\\', '\n', '\t', '\r', '\u0001', '\u001f', '\u007f', 'é', 'ÿ', '/'};
+        java.util.Random random = new java.util.Random(42);
+        List<String> messages = new java.util.ArrayList<>();
+        try (CapturedLog log = new CapturedLog(e -> e.setRedaction(false))) {
+            for (int round = 0; round < 300; round++) {
+                char[] m = new char[random.nextInt(200)];
+                for (int i = 0; i < m.length; i++) {
+                    m[i] = random.nextInt(3) == 0 ? alphabet[random.nextInt(alphabet.length)] : 'x';
+                }
+                messages.add(new String(m));
+                log.logger("err").error("boom", new IllegalStateException(messages.get(round)));
+            }
+            List<JsonNode> records = log.records();
+            assertThat(records).hasSize(messages.size());
+            for (int i = 0; i < records.size(); i++) {
+                assertThat(records.get(i).get("error.stack_trace").asText())
+                        .startsWith("java.lang.IllegalStateException: " + messages.get(i) + "\n\tat ");
+            }
+        }
+    }
 }
