@@ -522,14 +522,15 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
     private void writeError(JsonBuffer out, Scratch s, IThrowableProxy error) {
         out.raw(ERROR_TYPE);
         out.quoted(error.getClassName(), -1);
-        if (error.getMessage() != null) {
+        String message = error.getMessage() == null ? null : redactor.redactText(error.getMessage());
+        if (message != null) {
             out.raw(ERROR_MESSAGE);
-            text(out, error.getMessage(), maxFieldLength);
+            out.quoted(message, maxFieldLength);
         }
         // the whole trace is gathered as chars first (cheap bulk copies), then escaped in one pass
         Chars trace = s.stack;
         trace.reset();
-        stackTrace(trace, error, "", "", 0);
+        stackTrace(trace, error, message, "", "", 0);
         out.raw(ERROR_STACK);
         out.ensure(trace.length * 6 + 4);
         out.escapedLongChars(trace.chars, trace.length);
@@ -538,13 +539,16 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
 
     /** Java's own printStackTrace layout; messages are redacted. Stops near maxStackTraceLength chars. */
     private void stackTrace(Chars sb, IThrowableProxy t, String caption, String indent, int depth) {
+        stackTrace(sb, t, t.getMessage() == null ? null : redactor.redactText(t.getMessage()), caption, indent, depth);
+    }
+
+    /** @param red t's message, already redacted (the top one is also error.message: redacted once for both) */
+    private void stackTrace(Chars sb, IThrowableProxy t, String red, String caption, String indent, int depth) {
         if (depth > 16) {
             return;
         }
         sb.append(indent).append(caption).append(t.getClassName());
-        String msg = t.getMessage();
-        if (msg != null) {
-            String red = redactor.redactText(msg);
+        if (red != null) {
             sb.append(": ").append(red.length() > maxFieldLength ? red.substring(0, maxFieldLength) + "…" : red);
         }
         StackTraceElementProxy[] frames = t.getStackTraceElementProxyArray();
