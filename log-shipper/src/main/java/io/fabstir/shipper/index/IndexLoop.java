@@ -185,6 +185,25 @@ public final class IndexLoop implements Runnable, AutoCloseable {
      * Creates the DLQ topic when it is missing, so the first dead letter does not wait on a broker that refuses to
      * auto-create topics. Failing to create it (e.g. no ACL) is logged; sending to it later reports the real error.
      */
+    private void ensureDlqTopic() {
+        try (Admin admin = Admin.create(adminProperties)) {
+            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(dlqTopic)) {
+                admin.createTopics(List.of(new NewTopic(dlqTopic, Optional.empty(), Optional.empty())))
+                        .all().get(30, TimeUnit.SECONDS);
+                log.info("created dead-letter topic {}", dlqTopic);
+                awaitPartitionLogs(admin);
+            }
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                log.warn("could not create dead-letter topic {}: {}", dlqTopic, e.getCause().toString());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException | RuntimeException e) {
+            log.warn("could not check dead-letter topic {}: {}", dlqTopic, e.toString());
+        }
+    }
+
     /**
      * The controller acknowledges a new topic before its partitions exist on the broker; an idempotent send in that
      * window can leave the producer's sequence out of order for good. ListOffsets is answered only once the
@@ -205,25 +224,6 @@ public final class IndexLoop implements Runnable, AutoCloseable {
             }
         }
         log.warn("dead-letter topic {} created, but not every partition answers yet", dlqTopic);
-    }
-
-    private void ensureDlqTopic() {
-        try (Admin admin = Admin.create(adminProperties)) {
-            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(dlqTopic)) {
-                admin.createTopics(List.of(new NewTopic(dlqTopic, Optional.empty(), Optional.empty())))
-                        .all().get(30, TimeUnit.SECONDS);
-                log.info("created dead-letter topic {}", dlqTopic);
-                awaitPartitionLogs(admin);
-            }
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                log.warn("could not create dead-letter topic {}: {}", dlqTopic, e.getCause().toString());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (TimeoutException | RuntimeException e) {
-            log.warn("could not check dead-letter topic {}: {}", dlqTopic, e.toString());
-        }
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
