@@ -35,6 +35,12 @@ final class FabstirRuntime {
   private volatile TelemetryEndpoints endpoints;
   private boolean closed;
 
+  /** Whether the official agent loaded this extension (then {@link FabstirAgentListener} reports its end). */
+  private static final boolean UNDER_AGENT = agentApiVisible();
+  /** Longest wait for the agent's "installed" callback before the endpoints start anyway. */
+  private static final Duration AGENT_WAIT = Duration.ofSeconds(10);
+  private static final java.util.concurrent.CountDownLatch AGENT_INSTALLED = new java.util.concurrent.CountDownLatch(1);
+
   synchronized FabstirRuntime init(ConfigProperties config) {
     if (settings == null) {
       settings = FabstirSettings.from(config);
@@ -67,10 +73,49 @@ final class FabstirRuntime {
     registerGpuGauges(meter);
     registerBuiltInHealth(meter);
     if (settings.httpEnabled()) {
-      // Bound off the start-up path too; a port clash is logged, never fatal to the application.
-      Thread starter = new Thread(this::startEndpoints, "fabstir-telemetry-http-start");
+      // Bound off the start-up path too, and under the agent only after it has installed; a port clash is logged,
+      // never fatal to the application.
+      Thread starter =
+          new Thread(
+              () -> {
+                if (UNDER_AGENT) {
+                  awaitAgent();
+                }
+                startEndpoints();
+              },
+              "fabstir-telemetry-http-start");
       starter.setDaemon(true);
       starter.start();
+    }
+  }
+
+  /** Called by the agent once its instrumentation is installed, just before the application's main(). */
+  static void agentInstalled() {
+    AGENT_INSTALLED.countDown();
+  }
+
+  private static void awaitAgent() {
+    try {
+      if (!AGENT_INSTALLED.await(AGENT_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        LOG.info("the agent did not report its installation within " + AGENT_WAIT + "; starting the endpoints");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Under the agent, its extension API comes from the agent's class loader, a parent of the one that loaded this
+   * extension. On an application's class path (library mode, the API there for whatever reason) both come from
+   * the same loader, and nothing would call {@link #agentInstalled()}.
+   */
+  private static boolean agentApiVisible() {
+    ClassLoader ours = FabstirRuntime.class.getClassLoader();
+    try {
+      Class<?> api = Class.forName("io.opentelemetry.javaagent.extension.AgentListener", false, ours);
+      return api.getClassLoader() != ours;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
     }
   }
 

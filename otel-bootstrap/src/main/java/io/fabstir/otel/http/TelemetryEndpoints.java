@@ -1,6 +1,7 @@
 package io.fabstir.otel.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
 import io.fabstir.otel.health.HealthStatus;
 import io.fabstir.otel.metrics.PrometheusReader;
@@ -64,9 +65,9 @@ public final class TelemetryEndpoints implements AutoCloseable {
             });
     server.setExecutor(executor);
     TelemetryEndpoints endpoints = new TelemetryEndpoints(server, executor, reader, started);
-    server.createContext("/metrics", endpoints::metrics);
-    server.createContext("/health", endpoints::health);
-    server.createContext("/ready", endpoints::ready);
+    untraced(server.createContext("/metrics", endpoints::metrics));
+    untraced(server.createContext("/health", endpoints::health));
+    untraced(server.createContext("/ready", endpoints::ready));
     // The dispatcher thread takes its daemon flag from the thread that starts it: a daemon starter keeps the
     // server from holding the application's JVM open after main() returns.
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
@@ -92,6 +93,15 @@ public final class TelemetryEndpoints implements AutoCloseable {
       throw failure.get();
     }
     return endpoints;
+  }
+
+  /**
+   * The official agent's JDK HTTP server instrumentation adds its tracing filter to every context created once it
+   * is installed. Scrapes and probes every few seconds are not the application's traffic: as server spans they
+   * would drown its traces, so the agent's filter is taken off our own contexts.
+   */
+  private static void untraced(HttpContext context) {
+    context.getFilters().removeIf(f -> f.getClass().getName().startsWith("io.opentelemetry."));
   }
 
   public int port() {
