@@ -18,6 +18,8 @@ import java.io.IOException;
 import io.fabstir.otel.diagnostics.AgentAwareLog;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /** What the extension starts, created once from the first configuration callback. */
@@ -27,6 +29,11 @@ final class FabstirRuntime {
   private static final AttributeKey<String> GPU_INDEX = AttributeKey.stringKey("gpu_index");
   private static final AttributeKey<String> CHECK = AttributeKey.stringKey("check");
   private static final AttributeKey<String> PATH = AttributeKey.stringKey("path");
+  /** Whether the official agent loaded this extension (then {@link FabstirAgentListener} reports its end). */
+  private static final boolean UNDER_AGENT = agentApiVisible();
+  /** Longest wait for the agent's "installed" callback before the endpoints start anyway. */
+  private static final Duration AGENT_WAIT = Duration.ofSeconds(10);
+  private static final CountDownLatch AGENT_INSTALLED = new CountDownLatch(1);
 
   private FabstirSettings settings;
   private GpuSampler sampler;
@@ -34,12 +41,6 @@ final class FabstirRuntime {
   private PrometheusReader reader;
   private volatile TelemetryEndpoints endpoints;
   private boolean closed;
-
-  /** Whether the official agent loaded this extension (then {@link FabstirAgentListener} reports its end). */
-  private static final boolean UNDER_AGENT = agentApiVisible();
-  /** Longest wait for the agent's "installed" callback before the endpoints start anyway. */
-  private static final Duration AGENT_WAIT = Duration.ofSeconds(10);
-  private static final java.util.concurrent.CountDownLatch AGENT_INSTALLED = new java.util.concurrent.CountDownLatch(1);
 
   synchronized FabstirRuntime init(ConfigProperties config) {
     if (settings == null) {
@@ -96,7 +97,7 @@ final class FabstirRuntime {
 
   private static void awaitAgent() {
     try {
-      if (!AGENT_INSTALLED.await(AGENT_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (!AGENT_INSTALLED.await(AGENT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
         LOG.info("the agent did not report its installation within " + AGENT_WAIT + "; starting the endpoints");
       }
     } catch (InterruptedException e) {
