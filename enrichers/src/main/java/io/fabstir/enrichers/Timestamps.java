@@ -71,7 +71,7 @@ final class Timestamps implements Enricher {
             record.put(SOURCE, "ingest");
             return;
         }
-        if (raw.isTextual() && isCanonical(raw.textValue())) {
+        if (raw.isTextual() && CanonicalTimestamp.is(raw.textValue())) {
             return; // the encoder's own form: nothing to do, and no parse on the hot path
         }
         Parsed parsed = parse(raw);
@@ -86,34 +86,6 @@ final class Timestamps implements Enricher {
         if (parsed.assumedUtc) {
             record.put(SOURCE, "assumed_utc");
         }
-    }
-
-    /** {@code yyyy-MM-ddTHH:mm:ss.SSSZ} with plausible field ranges (year 1970–9999). */
-    static boolean isCanonical(String s) {
-        if (s.length() != 24 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
-                || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(19) != '.' || s.charAt(23) != 'Z') {
-            return false;
-        }
-        for (int i : new int[] {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22}) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        int year = num(s, 0, 4);
-        int month = num(s, 5, 7);
-        int day = num(s, 8, 10);
-        return year >= 1970 && month >= 1 && month <= 12 && day >= 1
-                && day <= java.time.YearMonth.of(year, month).lengthOfMonth()
-                && num(s, 11, 13) < 24 && num(s, 14, 16) < 60 && num(s, 17, 19) < 60;
-    }
-
-    private static int num(String s, int from, int to) {
-        int n = 0;
-        for (int i = from; i < to; i++) {
-            n = n * 10 + (s.charAt(i) - '0');
-        }
-        return n;
     }
 
     record Parsed(Instant instant, boolean assumedUtc) {

@@ -37,12 +37,25 @@ class TimestampsTest {
 
     @Test
     void canonicalFormIsKeptAndImpossibleDatesAreNot() {
-        assertThat(Timestamps.isCanonical("2026-11-24T07:00:00.123Z")).isTrue();
-        assertThat(Timestamps.isCanonical("2026-02-30T07:00:00.123Z")).isFalse();
-        assertThat(Timestamps.isCanonical("2026-11-24T24:00:00.123Z")).isFalse();
-        assertThat(Timestamps.isCanonical("2026-11-24T07:00:00.123+")).isFalse();
+        assertThat(CanonicalTimestamp.is("2026-11-24T07:00:00.123Z")).isTrue();
+        assertThat(CanonicalTimestamp.is("2026-02-30T07:00:00.123Z")).isFalse();
+        assertThat(CanonicalTimestamp.is("2026-11-24T24:00:00.123Z")).isFalse();
+        assertThat(CanonicalTimestamp.is("2026-11-24T07:00:00.123+")).isFalse();
         LogRecord r = normalise("{\"@timestamp\":\"2026-02-30T07:00:00.123Z\"}");
         assertThat(r.text(Timestamps.SOURCE)).isEqualTo("ingest");
+    }
+
+    @Test
+    void canonicalFormIsReadByHandToTheSameInstantAsTheJdkParser() {
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 2_000; i++) {
+            Instant t = Instant.ofEpochMilli((long) (random.nextDouble() * 253_402_300_799_999L));
+            String s = Timestamps.format(t);
+            assertThat(CanonicalTimestamp.parse(s)).as(s).isEqualTo(Instant.parse(s));
+        }
+        assertThat(CanonicalTimestamp.parse("2028-02-29T23:59:59.999Z")).isEqualTo(Instant.parse("2028-02-29T23:59:59.999Z"));
+        assertThat(CanonicalTimestamp.parse("2026-02-29T00:00:00.000Z")).isNull();
+        assertThat(CanonicalTimestamp.parse("2026-11-24T07:00:00.123+05:30")).isNull();
     }
 
     @Test

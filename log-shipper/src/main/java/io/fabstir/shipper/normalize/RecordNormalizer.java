@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabstir.enrichers.CanonicalTimestamp;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -232,7 +233,10 @@ public final class RecordNormalizer {
             }
             Instant ts;
             if (tsToken == JsonToken.VALUE_STRING) {
-                ts = parseInstant(JsonNodeFactory.instance.textNode(tsText));
+                ts = CanonicalTimestamp.parse(tsText); // the edge's own form, nearly every record
+                if (ts == null) {
+                    ts = parseInstant(JsonNodeFactory.instance.textNode(tsText));
+                }
             } else if (tsToken == JsonToken.VALUE_NUMBER_INT) {
                 ts = Instant.ofEpochMilli(tsNumber);
             } else {
@@ -288,6 +292,16 @@ public final class RecordNormalizer {
         return inWindow(t, now) ? t : now;
     }
 
+    private static boolean allDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static Instant parseInstant(JsonNode raw) {
         try {
             if (raw.isIntegralNumber()) {
@@ -300,7 +314,11 @@ public final class RecordNormalizer {
             if (s.isEmpty()) {
                 return null;
             }
-            if (s.chars().allMatch(Character::isDigit) && s.length() <= 15) {
+            Instant canonical = CanonicalTimestamp.parse(s);
+            if (canonical != null) {
+                return canonical;
+            }
+            if (s.length() <= 15 && allDigits(s)) {
                 return Instant.ofEpochMilli(Long.parseLong(s));
             }
             try {
