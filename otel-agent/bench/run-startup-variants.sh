@@ -7,23 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-15}
-BUILD=${BUILD_OUT:-target-agent}
-M2=${M2_REPO:-$HOME/.m2/repository}
-AGENT_VERSION=$(sed -n 's:.*<opentelemetry-javaagent.version>\(.*\)</opentelemetry-javaagent.version>.*:\1:p' pom.xml)
-OTEL_VERSION=$(sed -n 's:.*<opentelemetry.version>\(.*\)</opentelemetry.version>.*:\1:p' pom.xml)
-OFFICIAL=$M2/io/opentelemetry/javaagent/opentelemetry-javaagent/$AGENT_VERSION/opentelemetry-javaagent-$AGENT_VERSION.jar
-FABSTIR=otel-agent/$BUILD/fabstir-otel-agent.jar
-API=$M2/io/opentelemetry/opentelemetry-api/$OTEL_VERSION/opentelemetry-api-$OTEL_VERSION.jar
-CTX=$M2/io/opentelemetry/opentelemetry-context/$OTEL_VERSION/opentelemetry-context-$OTEL_VERSION.jar
-COMMON=$M2/io/opentelemetry/opentelemetry-common/$OTEL_VERSION/opentelemetry-common-$OTEL_VERSION.jar
-for f in "$OFFICIAL" "$FABSTIR" "$API" "$CTX"; do [ -f "$f" ] || { echo "missing $f" >&2; exit 1; }; done
-
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-CP="$WORK:$API:$CTX:$COMMON"
-javac -d "$WORK" -cp "$CP" otel-agent/bench/AgentBench.java
-OPTS=(-Xmx256m -Dotel.exporter.otlp.endpoint=http://127.0.0.1:9 -Dotel.logs.exporter=none
-  -Dotel.javaagent.logging=none -Dfabstir.http.port=0 -cp "$CP")
+# shellcheck source=bench-env.sh
+source otel-agent/bench/bench-env.sh
 
 declare -A ARGS=(
   [official]="-javaagent:$OFFICIAL"
@@ -37,10 +22,9 @@ if [ -n "${BASELINE_JAR:-}" ]; then ARGS[baseline]="-javaagent:$BASELINE_JAR"; N
 for i in $(seq "$RUNS"); do
   for n in "${NAMES[@]}"; do
     # shellcheck disable=SC2086 # ARGS values are option lists
-    echo "$n $(java -Dbench.t0="$(date +%s%3N)" ${ARGS[$n]} "${OPTS[@]}" AgentBench startup 2>/dev/null)" >> "$WORK/all"
+    echo "$n $(java -Dbench.t0="$(date +%s%3N)" ${ARGS[$n]} "${COMMON_OPTS[@]}" AgentBench startup 2>/dev/null)" >> "$WORK/all"
   done
 done
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1); $RUNS runs per variant, interleaved; medians"
 O_WALL=$(awk '$1=="official"{print $2}' "$WORK/all" | median)
 O_CPU=$(awk '$1=="official"{print $3}' "$WORK/all" | median)
