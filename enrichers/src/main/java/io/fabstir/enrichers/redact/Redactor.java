@@ -18,12 +18,19 @@ import java.util.regex.Pattern;
  * Masks secrets in log records, used by the in-app encoder and again by the edge shipper so both apply the same
  * rules. Two kinds of rule:
  * <ul>
- *   <li>sensitive <em>names</em> ({@link #isSensitiveKey}): password, passwd, passphrase, secret, token, api key,
- *   private key, access/secret/signing key, mnemonic, seed phrase, authorization, cookie, credentials, session id,
- *   jwt, in any case and with any separators ({@code apiKey}, {@code API-KEY}, {@code x_api_key});</li>
+ *   <li>sensitive <em>names</em> ({@link #isSensitiveKey}), by the kind of credential they name: passwords
+ *   (password, passwd, pwd, pass, passphrase), secrets, tokens, credentials, webhooks, authorization, cookies,
+ *   session ids, JWTs, mnemonics and seed phrases, DSNs, {@code sig}, and keys that are credentials (api, private,
+ *   access, secret, signing, routing, integration, service, license, ... and service-named keys such as
+ *   {@code sendgrid_key}), in any case and with any separators ({@code apiKey}, {@code API-KEY},
+ *   {@code x_api_key}); counts and ids such as {@code tokens_used}, {@code key_count}, {@code primary_key},
+ *   {@code api_key_id} are not (see {@code SensitiveKeys});</li>
  *   <li>patterns in free text ({@link #redactText}): PEM private-key blocks, JWTs, {@code Bearer} tokens,
- *   passwords in URLs ({@code scheme://user:pass@host}), {@code key=value} / {@code key: value} pairs with a
- *   sensitive key, 64-hex-digit private keys (with or without {@code 0x}; a value labelled as a hash, e.g.
+ *   passwords and tokens in URLs ({@code scheme://user:pass@host}, {@code https://<token>@host}), webhook URLs
+ *   (Discord, Slack, Teams, Mattermost, generic {@code /webhooks/<id>/<token>}: the token only), credentials by
+ *   their own shape (AWS, GCP, Azure, GitHub, GitLab, Slack, SendGrid, Mailgun, Stripe, OpenAI, Hugging Face keys,
+ *   Telegram and Discord bot tokens, BIP-32 extended private keys), {@code key=value} / {@code key: value} pairs
+ *   with a sensitive key, 64-hex-digit private keys (with or without {@code 0x}; a value labelled as a hash, e.g.
  *   {@code txHash=0x…}, is kept), and BIP-39 seed phrases (12+ consecutive words of the BIP-39 list).</li>
  * </ul>
  * Only the secret is replaced by {@link #MASK}; the surrounding text stays. Text without any trigger character
@@ -46,6 +53,9 @@ public final class Redactor {
             "(?i)\\b(bearer)\\s+[A-Za-z0-9._~+/=-]{8,}");
     private static final Pattern URL_CREDENTIALS = Pattern.compile(
             "\\b([A-Za-z][A-Za-z0-9+.-]{0,20}://)([^\\s:/@\\[\\]]*):([^\\s/@]+)@");
+    /** A token as the whole user part ({@code https://<key>@o1.ingest.sentry.io/2}, {@code https://ghp_…@github.com}). */
+    private static final Pattern URL_TOKEN_USER = Pattern.compile(
+            "\\b([A-Za-z][A-Za-z0-9+.-]{0,20}://)[A-Za-z0-9_.~-]{16,}@");
 
     private static final int PEM_FLAG = 1;
     private static final int JWT_FLAG = 2;
@@ -54,6 +64,8 @@ public final class Redactor {
     private static final int KV_FLAG = 16;
     private static final int HEX_FLAG = 32;
     private static final int MNEMONIC_FLAG = 64;
+    private static final int WEBHOOK_FLAG = 128;
+    private static final int SHAPE_FLAG = 256;
 
     /** Labels (key names ending with these) under which a 64-hex value is a hash, not a key. */
     private static final String[] HASH_LABELS = {
@@ -147,10 +159,18 @@ public final class Redactor {
         }
         // the label may be the whole last word (txid) or its tail (tx_hash, blockHash); compared in place, as the
         // encoder asks this for nested map keys on every event
+        // a plural names an array of them (tx_hashes, txids)
+        int plural = e - b > 2 && Character.toLowerCase(key.charAt(e - 1)) == 's'
+                ? (Character.toLowerCase(key.charAt(e - 2)) == 'e' ? 2 : 1) : 0;
         for (String label : HASH_LABELS) {
             int len = label.length();
             if (e - b >= len && endsWithIgnoreCase(key, e, label)) {
                 return true;
+            }
+            for (int p = 1; p <= plural; p++) {
+                if (e - p - b >= len && endsWithIgnoreCase(key, e - p, label)) {
+                    return true;
+                }
             }
         }
         return false;
@@ -183,6 +203,13 @@ public final class Redactor {
             }
             if ((flags & URL_FLAG) != 0) {
                 out = replaceAll(URL_CREDENTIALS, out, "$1$2:" + Matcher.quoteReplacement(MASK) + "@");
+                out = replaceAll(URL_TOKEN_USER, out, "$1" + Matcher.quoteReplacement(MASK) + "@");
+            }
+            if ((flags & WEBHOOK_FLAG) != 0) {
+                out = WebhookUrls.redact(out, MASK);
+            }
+            if ((flags & SHAPE_FLAG) != 0) {
+                out = CredentialShapes.redact(out, MASK);
             }
             if ((flags & KV_FLAG) != 0) {
                 out = redactKeyValues(out);
@@ -209,9 +236,11 @@ public final class Redactor {
      * @return whether anything was changed
      */
     public boolean redact(JsonNode node) {
-        if (!enabled || node == null) {
-            return false;
-        }
+        return enabled && node != null && redact(node, null);
+    }
+
+    /** @param name the field holding an array (its strings are judged by it: {@code tx_hashes} keeps hashes) */
+    private boolean redact(JsonNode node, String name) {
         boolean changed = false;
         if (node instanceof ObjectNode obj) {
             for (Iterator<Map.Entry<String, JsonNode>> it = obj.properties().iterator(); it.hasNext(); ) {
@@ -232,20 +261,20 @@ public final class Redactor {
                         changed = true;
                     }
                 } else if (value.isContainerNode()) {
-                    changed |= redact(value);
+                    changed |= redact(value, field.getKey());
                 }
             }
         } else if (node instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
                 JsonNode value = array.get(i);
                 if (value.isTextual()) {
-                    String redacted = redactText(value.textValue());
+                    String redacted = name == null ? redactText(value.textValue()) : redactValue(name, value.textValue());
                     if (redacted != value.textValue()) {
                         array.set(i, TextNode.valueOf(redacted));
                         changed = true;
                     }
                 } else if (value.isContainerNode()) {
-                    changed |= redact(value);
+                    changed |= redact(value, value.isArray() ? name : null);
                 }
             }
         }
@@ -258,6 +287,8 @@ public final class Redactor {
     private static final int C_LOWER = 2;
     private static final int C_SPACE = 4;
     private static final int C_TRIGGER = 8;
+    /** A character of a word that {@link CredentialShapes} looks at. */
+    private static final int C_WORD = 16;
     /** Shortest text any length-bound rule can match: 64 hex digits, or 12 words of 3+ letters. */
     private static final int LONG_RULES_MIN = Math.min(64, Mnemonics.MIN_WORDS * 4 - 1);
 
@@ -272,6 +303,11 @@ public final class Redactor {
             CLASS[c] |= C_HEX;
             CLASS[c - 32] |= C_HEX;
         }
+        for (char c = 0; c < 128; c++) {
+            if (CredentialShapes.isWordChar(c)) {
+                CLASS[c] |= C_WORD;
+            }
+        }
         for (char c : new char[] {' ', '\t', '\n', '\r'}) {
             CLASS[c] |= C_SPACE;
         }
@@ -284,7 +320,10 @@ public final class Redactor {
     /**
      * One linear pass that says which rules could possibly match, so clean text costs no regex at all. This runs
      * on every logged string: short strings get a handful of intrinsic indexOf scans, long ones a table lookup
-     * per character with the hex-run and mnemonic bookkeeping.
+     * per character with the hex-run, word-run and mnemonic bookkeeping. The rules it flags are either hand-written
+     * scans themselves (key/value, credential shapes, hex keys, mnemonics) or regexes gated by a literal that the
+     * regex needs ({@code -----BEGIN}, {@code eyJ}, {@code bearer}, {@code ://…@}, {@code ://…hook}): ordinary log
+     * text has none of those, so it never reaches a regular expression.
      */
     private static int prescan(String s) {
         int n = s.length();
@@ -298,8 +337,13 @@ public final class Redactor {
             if (colon >= 0) {
                 flags |= KV_FLAG;
                 int scheme = s.indexOf("://", colon);
-                if (scheme >= 0 && s.indexOf('@', scheme) > 0) {
-                    flags |= URL_FLAG;
+                if (scheme >= 0) {
+                    if (s.indexOf('@', scheme) > 0) {
+                        flags |= URL_FLAG;
+                    }
+                    if (hasHook(s, scheme)) {
+                        flags |= WEBHOOK_FLAG;
+                    }
                 }
             }
             if (s.indexOf("-----BEGIN") >= 0) {
@@ -311,10 +355,14 @@ public final class Redactor {
             if (s.indexOf("earer") > 0 || s.indexOf("EARER") > 0) {
                 flags |= BEARER_FLAG;
             }
+            if (n >= CredentialShapes.MIN_LENGTH) {
+                flags |= SHAPE_FLAG; // the shapes' own scan is the cheap per-word check
+            }
             return flags;
         }
         int flags = 0;
         int hexRun = 0;
+        int wordRun = 0;
         int lowerWords = 0;
         int wordLen = 0;
         for (int i = 0; i < n; i++) {
@@ -326,6 +374,13 @@ public final class Redactor {
                 }
             } else {
                 hexRun = 0;
+            }
+            if ((k & C_WORD) != 0) {
+                if (++wordRun >= CredentialShapes.MIN_LENGTH) {
+                    flags |= SHAPE_FLAG;
+                }
+            } else {
+                wordRun = 0;
             }
             if ((k & C_LOWER) != 0) {
                 wordLen++;
@@ -351,14 +406,31 @@ public final class Redactor {
         return flags;
     }
 
+    /** "hook" in any case at or after {@code from}: a webhook URL's host or path. */
+    private static boolean hasHook(String s, int from) {
+        for (int i = from, n = s.length() - 3; i < n; i++) {
+            if ((s.charAt(i) | 0x20) == 'h' && s.regionMatches(true, i, "hook", 0, 4)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static int trigger(String s, int i, char c) {
         int n = s.length();
         switch (c) {
             case '=':
                 return KV_FLAG;
             case ':':
-                if (i + 2 < n && s.charAt(i + 1) == '/' && s.charAt(i + 2) == '/' && s.indexOf('@', i) > 0) {
-                    return KV_FLAG | URL_FLAG;
+                if (i + 2 < n && s.charAt(i + 1) == '/' && s.charAt(i + 2) == '/') {
+                    int flags = KV_FLAG;
+                    if (s.indexOf('@', i) > 0) {
+                        flags |= URL_FLAG;
+                    }
+                    if (hasHook(s, i)) {
+                        flags |= WEBHOOK_FLAG;
+                    }
+                    return flags;
                 }
                 return KV_FLAG;
             case '-':

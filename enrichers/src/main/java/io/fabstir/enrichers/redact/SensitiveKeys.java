@@ -7,20 +7,53 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Decides whether a field or parameter name names a secret. Names are split into words at separators and
- * camelCase boundaries ({@code x_api_key}, {@code X-API-KEY}, {@code apiKey}, {@code APIKey} all give
- * {@code api key}); a name is sensitive when a run of up to three consecutive words, joined, equals or ends with
- * a sensitive term. The "token" family has exceptions because LLM and blockchain logs are full of harmless
- * {@code tokens_used}, {@code token_id}, {@code max_token}.
+ * Decides whether a field or parameter name names a secret, by the <em>kind</em> of credential it names. Names are
+ * split into words at separators and camelCase boundaries ({@code x_api_key}, {@code X-API-KEY}, {@code apiKey},
+ * {@code APIKey} all give {@code api key}); a name is sensitive when a run of up to three consecutive words, joined,
+ * equals or ends with a sensitive term, or when one word equals a whole-word term ({@code pass}, {@code sig},
+ * {@code dsn}: as suffixes they would catch {@code bypass}, {@code design}).
+ *
+ * <p>Kinds: passwords ({@code password}, {@code passwd}, {@code pwd}, {@code pass}, {@code passphrase}), secrets,
+ * tokens, credentials, webhooks, authorization and cookies, session ids, JWTs, seed phrases and mnemonics, and
+ * {@code key} only after a word that makes it a credential ({@code api_key}, {@code routing_key},
+ * {@code integration_key}, {@code service_key}, {@code sendgrid_key}, ...): a bare {@code key}, {@code primary_key},
+ * {@code cache_key} or {@code key_count} is not one, and {@code keyboard}, {@code monkey} are single words that no
+ * term ends with.
+ *
+ * <p>A term followed by a word that describes the credential rather than holds it ({@code password_length},
+ * {@code secret_file}, {@code api_key_id}) is not sensitive. The "token" family has more such exceptions, because
+ * LLM and blockchain logs are full of harmless {@code tokens_used}, {@code token_id}, {@code max_token}.
  */
 final class SensitiveKeys {
 
     /** Terms in joined, lower-case form. A plural "s" is also accepted, except for "token" (see class doc). */
     static final List<String> DEFAULT_TERMS = List.of(
             "password", "passwd", "pwd", "passphrase", "secret", "token", "mnemonic", "authorization",
-            "cookie", "credential", "credentials", "apikey", "privatekey", "seedphrase", "accesskey",
-            "secretkey", "signingkey", "encryptionkey", "sessionid", "jwt");
+            "cookie", "credential", "credentials", "seedphrase", "sessionid", "jwt", "webhook");
 
+    /** Words before "key" that make it a credential; each gives a joined term such as {@code routingkey}. */
+    static final List<String> CREDENTIAL_KEY_KINDS = List.of(
+            // what the key does
+            "api", "private", "secret", "access", "signing", "encryption", "decryption", "routing", "integration",
+            "service", "license", "licence", "master", "auth", "client", "app", "application", "ssh", "gpg", "pgp",
+            "deploy", "hmac", "bot", "account", "storage", "subscription", "shared", "consumer", "session", "admin",
+            "server", "wallet", "crypto", "webhook", "events", "ingest", "rest", "root",
+            // whose key it is: the incident, chat, mail and cloud services nodes are wired to
+            "pagerduty", "pd", "opsgenie", "victorops", "pushover", "sendgrid", "mailgun", "mailjet", "postmark",
+            "mandrill", "sparkpost", "ses", "smtp", "mail", "stripe", "openai", "anthropic", "twilio", "slack",
+            "discord", "telegram", "github", "gitlab", "aws", "gcp", "google", "azure", "infura", "alchemy",
+            "etherscan", "hf", "huggingface", "cloudflare", "datadog", "dd", "sentry");
+
+    /** Sensitive only as a whole word ({@code smtp_pass}, {@code sig=}, {@code sentry_dsn}). */
+    static final Set<String> WORD_TERMS = Set.of("pass", "sig", "dsn");
+
+    /** Words after any term that make the name describe the credential rather than hold it. */
+    private static final Set<String> DESCRIPTORS = Set.of(
+            "count", "counts", "total", "length", "len", "size", "type", "types", "ttl", "expiry", "expires",
+            "expiration", "expired", "age", "policy", "strength", "rotation", "rotated", "enabled", "required",
+            "file", "path", "sent", "failed", "errors", "retries", "attempts", "status", "version");
+    /** More words after "key" with the same effect ({@code api_key_id}: the key's id, not the key). */
+    private static final Set<String> KEY_DESCRIPTORS = Set.of("id", "ids", "name", "names", "alias", "fingerprint");
     /** Words after "token" that make the name describe the token rather than hold it. */
     private static final Set<String> TOKEN_QUALIFIERS = Set.of(
             "id", "ids", "count", "counts", "used", "limit", "limits", "type", "length", "ttl", "expiry",
@@ -35,9 +68,12 @@ final class SensitiveKeys {
 
     SensitiveKeys(Collection<String> extraTerms) {
         List<String> all = new ArrayList<>(DEFAULT_TERMS);
+        for (String kind : CREDENTIAL_KEY_KINDS) {
+            all.add(kind + "key");
+        }
         List<String> stemList = new ArrayList<>(List.of(
                 "pass", "pwd", "secret", "token", "mnemonic", "auth", "cookie", "credential", "key", "seed",
-                "session", "jwt"));
+                "session", "jwt", "hook", "sig", "dsn"));
         for (String extra : extraTerms) {
             List<String> words = words(extra, 0, extra.length());
             if (words.isEmpty()) {
@@ -57,6 +93,9 @@ final class SensitiveKeys {
         List<String> words = words(key, from, to);
         int n = words.size();
         for (int i = 0; i < n; i++) {
+            if (WORD_TERMS.contains(words.get(i)) && !describes(words, i, false)) {
+                return true;
+            }
             StringBuilder joined = new StringBuilder(32);
             for (int j = i; j < n && j < i + 3; j++) {
                 joined.append(words.get(j));
@@ -64,7 +103,7 @@ final class SensitiveKeys {
                 if (term == null) {
                     continue;
                 }
-                if (term.equals("token") && tokenIsQualified(words, i, j, joined)) {
+                if (term.equals("token") ? tokenIsQualified(words, j, joined) : describes(words, j, term.endsWith("key"))) {
                     continue;
                 }
                 return true;
@@ -73,11 +112,21 @@ final class SensitiveKeys {
         return false;
     }
 
-    private static boolean tokenIsQualified(List<String> words, int first, int last, CharSequence joined) {
+    /** Whether the word after {@code last} says the name is about the credential ({@code password_length}). */
+    private static boolean describes(List<String> words, int last, boolean key) {
+        if (last + 1 >= words.size()) {
+            return false;
+        }
+        String next = words.get(last + 1);
+        return DESCRIPTORS.contains(next) || (key && KEY_DESCRIPTORS.contains(next));
+    }
+
+    private static boolean tokenIsQualified(List<String> words, int last, CharSequence joined) {
         if (joined.length() > 5 && joined.charAt(joined.length() - 1) == 's') {
             return true; // "tokens", "maxtokens": counts, never secrets
         }
-        if (last + 1 < words.size() && TOKEN_QUALIFIERS.contains(words.get(last + 1))) {
+        if (describes(words, last, false)
+                || (last + 1 < words.size() && TOKEN_QUALIFIERS.contains(words.get(last + 1)))) {
             return true;
         }
         return last > 0 && words.get(last).equals("token") && TOKEN_PREFIX_QUALIFIERS.contains(words.get(last - 1));

@@ -23,7 +23,10 @@ class RedactorTest {
         "clientSecret", "client-secret", "token", "access_token", "accessToken", "authToken", "refresh-token",
         "api_key", "apiKey", "API-KEY", "ApiKey", "APIKey", "x_api_key", "X-Api-Key", "xapikey", "private_key",
         "privateKey", "wallet.privateKey", "mnemonic", "seed_phrase", "seedPhrase", "authorization",
-        "Proxy-Authorization", "cookie", "Set-Cookie", "credentials", "aws_secret_access_key", "jwt", "session_id"
+        "Proxy-Authorization", "cookie", "Set-Cookie", "credentials", "aws_secret_access_key", "jwt", "session_id",
+        "routing_key", "routingKey", "PAGERDUTY_INTEGRATION_KEY", "service_key", "sendgrid_api_key", "mailgun_key",
+        "smtp_auth_password", "MAIL_PASS", "smtp_pass", "bot_token", "webhook_url", "discordWebhook", "slack_webhooks",
+        "sentry_dsn", "sig", "license_key", "AccountKey", "ssh_key", "client_credentials"
     })
     void sensitiveNamesAreRecognisedInAnyCaseAndSeparatorStyle(String key) {
         assertThat(redactor.isSensitiveKey(key)).as(key).isTrue();
@@ -33,7 +36,9 @@ class RedactorTest {
     @ValueSource(strings = {
         "message", "fabstir.job.id", "fabstir.job.tokens_used", "tokens_used", "max_tokens", "prompt_tokens",
         "token_id", "tokenId", "token_count", "tokenizer", "max_token", "keyboard", "monkey", "cache_key",
-        "event.dataset", "user.id", "trace.id", "secretary", "author", "labels.region", "passenger"
+        "event.dataset", "user.id", "trace.id", "secretary", "author", "labels.region", "passenger",
+        "key", "key_count", "primary_key", "sort_key", "dedup_key", "api_key_id", "password_length", "secret_file",
+        "token_url", "bypass_cache", "design", "webhooks_sent", "signal"
     })
     void ordinaryNamesAreNotSensitive(String key) {
         assertThat(redactor.isSensitiveKey(key)).as(key).isFalse();
@@ -168,5 +173,41 @@ class RedactorTest {
         assertThat(off.isSensitiveKey("password")).isFalse();
         assertThat(off.redactText(secret)).isSameAs(secret);
         assertThat(Redactor.disabled().isEnabled()).isFalse();
+    }
+
+    @Test
+    void webhookTokensAreMaskedAndSchemeHostAndIdKept() {
+        assertThat(redactor.redactText("posting to https://discord.com/api/webhooks/123456789012345678/Ab-c_DEFghijk0123"))
+                .isEqualTo("posting to https://discord.com/api/webhooks/123456789012345678/" + MASK);
+        assertThat(redactor.redactText("slack https://hooks.slack.com/services/T0ABCDEFG/B0ABCDEFGHI/abcdEFGH1234ijkl ok"))
+                .isEqualTo("slack https://hooks.slack.com/services/T0ABCDEFG/B0ABCDEFGHI/" + MASK + " ok");
+        String teams = "https://x.webhook.office.com/webhookb2/1a2b@3c4d/IncomingWebhook/0123456789abcdef/5e6f";
+        assertThat(redactor.redactText(teams))
+                .isEqualTo("https://x.webhook.office.com/webhookb2/1a2b@3c4d/IncomingWebhook/" + MASK);
+    }
+
+    @Test
+    void credentialShapesKeepTheirPrefixAndLoseTheSecret() {
+        String gh = "gh" + "p_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
+        assertThat(redactor.redactText("cloning with " + gh + ".")).isEqualTo("cloning with ghp_" + MASK + ".");
+        assertThat(redactor.redactText("key AK" + "IAABCDEFGHIJ234567 used"))
+                .isEqualTo("key AKIA" + MASK + " used");
+        assertThat(redactor.redactText("bot 1234567890:AA" + "bcdefghijklmnopqrstuvwxyz0123456789 up"))
+                .as("the bot id stays, the secret goes").isEqualTo("bot 1234567890:" + MASK + " up");
+    }
+
+    @Test
+    void idsAndClassNamesThatAreLongWordsAreNotCredentialShapes() {
+        String text = "trace 0af7651916cd43dd8448eb211c80319c event 01890a5d-ac96-774b-bcce-b302099a8057 at "
+                + "io.fabstir.otel.logging.FabstirJsonEncoder by 0x71c7656ec7ab88b098defb751b7401b5f6d8976f";
+        assertThat(redactor.redactText(text)).isSameAs(text);
+    }
+
+    @Test
+    void hashesInAnArrayUnderAHashNameAreKept() throws Exception {
+        JsonNode tree = new ObjectMapper().readTree("{\"tx_hashes\":[\"0x" + HEX_KEY + "\"],\"keys\":[\"" + HEX_KEY + "\"]}");
+        redactor.redact(tree);
+        assertThat(tree.at("/tx_hashes/0").asText()).isEqualTo("0x" + HEX_KEY);
+        assertThat(tree.at("/keys/0").asText()).isEqualTo(MASK);
     }
 }
