@@ -22,7 +22,7 @@ public class ConsoleEncoder extends EncoderBase<ILoggingEvent> {
     private String pattern = DEFAULT_PATTERN;
     private String serviceName;
     private String serviceVersion;
-    private boolean redaction = true;
+    private final RedactionSettings redaction = new RedactionSettings();
     private Encoder<ILoggingEvent> delegate;
     private boolean plain;
     private Redactor redactor = Redactor.defaults();
@@ -33,7 +33,7 @@ public class ConsoleEncoder extends EncoderBase<ILoggingEvent> {
             FabstirJsonEncoder json = new FabstirJsonEncoder();
             json.setServiceName(serviceName);
             json.setServiceVersion(serviceVersion);
-            json.setRedaction(redaction);
+            json.redaction(redaction);
             delegate = json;
         } else {
             if (!"plain".equalsIgnoreCase(format.trim())) {
@@ -43,7 +43,7 @@ public class ConsoleEncoder extends EncoderBase<ILoggingEvent> {
             patternEncoder.setPattern(pattern);
             delegate = patternEncoder;
             plain = true;
-            redactor = redaction ? Redactor.defaults() : Redactor.disabled();
+            redactor = redaction.build(this);
         }
         delegate.setContext(getContext());
         delegate.start();
@@ -99,6 +99,20 @@ public class ConsoleEncoder extends EncoderBase<ILoggingEvent> {
     }
 
     public void setRedaction(boolean redaction) {
-        this.redaction = redaction;
+        this.redaction.enabled(redaction);
+    }
+
+    /** As the JSON encoder's {@code <redactKey>}/{@code <redactKeys>}: extra sensitive names, comma-separated. */
+    public void addRedactKey(String names) {
+        redaction.addKeys(names);
+    }
+
+    public void setRedactKeys(String names) {
+        redaction.addKeys(names);
+    }
+
+    /** As the JSON encoder's {@code <redactPattern>}. */
+    public void addRedactPattern(String regex) {
+        redaction.addPattern(regex);
     }
 }

@@ -41,6 +41,8 @@ import java.util.Set;
  *   <excludeMdcKeyNames>internal_key</excludeMdcKeyNames>
  *   <maxFieldLength>16384</maxFieldLength>
  *   <redaction>true</redaction>
+ *   <redactKeys>ssn, wallet_seed</redactKeys>
+ *   <redactPattern>\bacct-\d{6}\b</redactPattern>
  * </encoder>
  * }</pre>
  */
@@ -90,7 +92,7 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
     private String traceFlagsMdcKey = "trace_flags";
     private int maxFieldLength = 16 * 1024;
     private int maxStackTraceLength = 64 * 1024;
-    private boolean redaction = true;
+    private RedactionSettings redaction = new RedactionSettings();
     private boolean includeTraceContext = true;
 
     // derived at start()
@@ -104,7 +106,7 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
 
     @Override
     public void start() {
-        redactor = redaction ? Redactor.defaults() : Redactor.disabled();
+        redactor = redaction.build(this);
         names = new FieldName[256];
         loggers = new LoggerName[256];
         String name = firstNonBlank(serviceName, System.getProperty("otel.service.name"),
@@ -321,7 +323,7 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
             out.raw(MASK);
             return;
         }
-        value(out, value, 0);
+        value(out, value, 0, name.key);
     }
 
     /**
@@ -413,11 +415,12 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
         }
     }
 
-    private void value(JsonBuffer out, Object v, int depth) {
+    /** @param owner the name the value (or the collection holding it) is stored under: hashes stay under hash names */
+    private void value(JsonBuffer out, Object v, int depth, String owner) {
         if (v == null) {
             out.raw(NULL);
         } else if (v instanceof String str) {
-            text(out, str, maxFieldLength);
+            out.quoted(redactor.redactValue(owner, str), maxFieldLength);
         } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
             out.number(((Number) v).longValue());
         } else if (v instanceof Boolean bool) {
@@ -447,7 +450,7 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
                 } else if (e.getValue() instanceof String str) {
                     out.quoted(redactor.redactValue(key, str), maxFieldLength);
                 } else {
-                    value(out, e.getValue(), depth + 1);
+                    value(out, e.getValue(), depth + 1, key);
                 }
             }
             out.raw((byte) '}');
@@ -458,7 +461,7 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
                 if (i > 0) {
                     out.raw((byte) ',');
                 }
-                value(out, it.next(), depth + 1);
+                value(out, it.next(), depth + 1, owner);
             }
             out.raw((byte) ']');
         } else if (v instanceof Object[] arr && depth < MAX_DEPTH) {
@@ -467,7 +470,7 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
                 if (i > 0) {
                     out.raw((byte) ',');
                 }
-                value(out, arr[i], depth + 1);
+                value(out, arr[i], depth + 1, owner);
             }
             out.raw((byte) ']');
         } else if (v instanceof Enum<?> en) {
@@ -700,8 +703,28 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
 
     /** Mask secrets with the enrichers' {@link Redactor} rules (default true). */
     public void setRedaction(boolean redaction) {
-        this.redaction = redaction;
+        this.redaction.enabled(redaction);
     }
+
+    /** The settings of a component that wraps this encoder (the console's JSON format). */
+    void redaction(RedactionSettings settings) {
+        this.redaction = settings;
+    }
+
+    /** An extra sensitive name (or several, comma-separated), matched like the built-in ones; repeatable. */
+    public void addRedactKey(String names) {
+        redaction.addKeys(names);
+    }
+
+    public void setRedactKeys(String names) {
+        redaction.addKeys(names);
+    }
+
+    /** An extra regex masked in every string value; repeat the element for more. */
+    public void addRedactPattern(String regex) {
+        redaction.addPattern(regex);
+    }
+
 
     public void setIncludeTraceContext(boolean includeTraceContext) {
         this.includeTraceContext = includeTraceContext;

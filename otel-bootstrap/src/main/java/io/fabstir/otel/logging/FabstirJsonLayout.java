@@ -38,6 +38,18 @@ public class FabstirJsonLayout extends LayoutBase<ILoggingEvent> {
         encoder.setRedaction(redaction);
     }
 
+    public void addRedactKey(String names) {
+        encoder.addRedactKey(names);
+    }
+
+    public void setRedactKeys(String names) {
+        encoder.setRedactKeys(names);
+    }
+
+    public void addRedactPattern(String regex) {
+        encoder.addRedactPattern(regex);
+    }
+
     public void addStaticField(String spec) {
         encoder.addStaticField(spec);
     }

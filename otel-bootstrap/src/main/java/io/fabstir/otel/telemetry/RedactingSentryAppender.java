@@ -1,6 +1,6 @@
 package io.fabstir.otel.telemetry;
 
-import io.fabstir.enrichers.redact.Redactor;
+import io.fabstir.otel.logging.RedactionSettings;
 import io.sentry.SentryOptions;
 import io.sentry.logback.SentryAppender;
 
@@ -19,7 +19,7 @@ import io.sentry.logback.SentryAppender;
 public class RedactingSentryAppender extends SentryAppender {
 
   private SentryOptions options;
-  private boolean redaction = true;
+  private final RedactionSettings redaction = new RedactionSettings();
 
   public RedactingSentryAppender() {
     setOptions(new SentryOptions()); // keeps a handle on the options when the config gives none
@@ -33,7 +33,17 @@ public class RedactingSentryAppender extends SentryAppender {
 
   /** Redaction on (default) or off, like the encoder's {@code <redaction>}. */
   public void setRedaction(boolean redaction) {
-    this.redaction = redaction;
+    this.redaction.enabled(redaction);
+  }
+
+  /** Extra sensitive names, comma-separated, like the encoder's {@code <redactKeys>}. */
+  public void setRedactKeys(String names) {
+    redaction.addKeys(names);
+  }
+
+  /** An extra regex, like the encoder's {@code <redactPattern>}. */
+  public void addRedactPattern(String regex) {
+    redaction.addPattern(regex);
   }
 
   @Override
@@ -42,7 +52,7 @@ public class RedactingSentryAppender extends SentryAppender {
       addInfo("Sentry off: no DSN configured");
       return;
     }
-    SentryRedaction.install(options, redaction ? Redactor.defaults() : Redactor.disabled());
+    SentryRedaction.install(options, redaction.build(this));
     super.start();
   }
 

@@ -28,7 +28,8 @@ class LogbackIncludeTest {
 
     private static final List<String> PROPERTIES = List.of("fabstir.log.dir", "fabstir.service.name",
             "fabstir.service.version", "fabstir.log.console.format", "fabstir.log.loki.enabled",
-            "fabstir.log.loki.url", "fabstir.log.sentry.enabled", "fabstir.log.sentry.dsn");
+            "fabstir.log.loki.url", "fabstir.log.sentry.enabled", "fabstir.log.sentry.dsn", "fabstir.log.redact-keys",
+            "fabstir.log.redact-pattern");
 
     @AfterEach
     void clearProperties() {
@@ -106,6 +107,28 @@ class LogbackIncludeTest {
         String plain = captured.toString(StandardCharsets.UTF_8);
         assertThat(plain).contains("INFO  [").contains("node started with password=[REDACTED]")
                 .doesNotContain("{\"@timestamp\"");
+    }
+
+    @Test
+    void extraSensitiveNamesAndAPatternFromPropertiesAreMaskedInTheFile(@TempDir Path dir) throws Exception {
+        System.setProperty("fabstir.log.dir", dir.toString());
+        System.setProperty("fabstir.log.redact-keys", "ssn, customerRef");
+        System.setProperty("fabstir.log.redact-pattern", "\\bacct-\\d{6}\\b");
+        PrintStream console = System.out;
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        LoggerContext ctx;
+        try {
+            ctx = configure();
+            ctx.getLogger("io.fabstir.node.Billing").info("paid from acct-123456, ssn=078-05-1120",
+                    LogField.kv("customer_ref", "c-77"));
+            ctx.stop();
+        } finally {
+            System.setOut(console);
+        }
+        assertThat(errors(ctx)).isEmpty();
+        JsonNode r = CapturedLog.JSON.readTree(Files.readAllLines(dir.resolve("fabstir.json")).get(0));
+        assertThat(r.get("message").asText()).isEqualTo("paid from [REDACTED], ssn=[REDACTED]");
+        assertThat(r.get("customer_ref").asText()).isEqualTo("[REDACTED]");
     }
 
     @Test
