@@ -39,7 +39,9 @@ import java.util.Map;
  *   <li>{@code key_fixed}: leading, trailing or doubled dots are removed; a blank or dots-only name moves to
  *       {@code fabstir.field.blank}.</li>
  *   <li>{@code depth_limit} / {@code field_limit}: subtrees deeper than {@code maxDepth}, and leaves past
- *       {@code maxFields}, move into {@code fabstir.overflow}, which the template stores without mapping.</li>
+ *       {@code maxFields}, move into {@code fabstir.overflow}, which the template stores without mapping. The
+ *       record contract's fields ({@link ContractFields}) are not counted against {@code maxFields} (they have
+ *       their own budget of the same size), so they stay in place wherever they are in the line.</li>
  *   <li>{@code timestamp:<why>}: a missing, unparsable or out-of-window {@code @timestamp} becomes the ingest time;
  *       the original goes to {@code fabstir.original_timestamp}.</li>
  *   <li>{@code event_id_derived}: no {@code event.id}; one is derived from topic/partition/offset, stable across
@@ -373,6 +375,7 @@ public final class RecordNormalizer {
         final List<String> repairs = new ArrayList<>();
         ObjectNode overflow;
         int fields;
+        int contractFields;
         int blanks;
 
         void copyObject(ObjectNode from, ObjectNode to, String path, int depth, boolean root) {
@@ -448,19 +451,24 @@ public final class RecordNormalizer {
                         out.add(element);
                     }
                 }
-                if (++fields > maxFields) {
-                    overflow(path, value);
-                    mark("field_limit");
-                    return null;
-                }
-                return out;
+                return countLeaf(path, value) ? out : null;
             }
-            if (++fields > maxFields) {
-                overflow(path, value);
-                mark("field_limit");
-                return null;
+            return countLeaf(path, value) ? value : null;
+        }
+
+        /**
+         * Counts a leaf against the field limit; false (and moved to the overflow) past it. Contract fields have a
+         * budget of their own, so the leaves before them in the line can never crowd them out; it is bounded too,
+         * so a map logged under {@code fabstir.job.*} cannot explode the mapping either.
+         */
+        boolean countLeaf(String path, JsonNode value) {
+            boolean contract = ContractFields.isContract(path);
+            if (contract ? ++contractFields <= maxFields : ++fields <= maxFields) {
+                return true;
             }
-            return value;
+            overflow(path, value);
+            mark("field_limit");
+            return false;
         }
 
         void overflow(String path, JsonNode value) {

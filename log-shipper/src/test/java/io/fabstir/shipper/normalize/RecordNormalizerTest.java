@@ -107,8 +107,47 @@ class RecordNormalizerTest {
             sb.append(",\"labels.k").append(i).append("\":\"v\"");
         }
         JsonNode d = doc(run(sb.append('}').toString()));
-        assertThat(d.get("fabstir.overflow").size()).isEqualTo(22);
+        assertThat(d.get("fabstir.overflow").size()).as("@timestamp and event.id do not count").isEqualTo(20);
         assertThat(d.get("fabstir.normalized").toString()).contains("field_limit");
+    }
+
+    @Test
+    void contractFieldsAfterThousandsOfOthersStayInPlaceAndKeepTheRecordsIdentity() throws Exception {
+        StringBuilder sb = new StringBuilder("{\"details\":{");
+        for (int i = 0; i < 3000; i++) {
+            sb.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(i);
+        }
+        sb.append("},\"@timestamp\":\"2026-11-24T06:00:00Z\",\"message\":\"chatty\",\"event\":{\"id\":\"ev-1\","
+                + "\"dataset\":\"fabstir.job\"},\"fabstir.node_id\":\"node-7\",\"host\":{\"name\":\"gpu-1\"},"
+                + "\"log.file.path\":\"/logs/a.json\",\"log.offset\":4096,\"fabstir\":{\"job\":{\"id\":\"j-1\"}},"
+                + "\"trace.id\":\"0af7651916cd43dd8448eb211c80319c\",\"error.type\":\"E\"}");
+        Normalized n = run(sb.toString());
+        assertThat(((Normalized.Document) n).id()).isEqualTo("ev-1");
+        JsonNode d = doc(n);
+        assertThat(d.at("/event/id").asText()).isEqualTo("ev-1");
+        assertThat(d.at("/event/dataset").asText()).isEqualTo("fabstir.job");
+        assertThat(d.get("fabstir.node_id").asText()).isEqualTo("node-7");
+        assertThat(d.at("/host/name").asText()).isEqualTo("gpu-1");
+        assertThat(d.get("log.file.path").asText()).isEqualTo("/logs/a.json");
+        assertThat(d.get("log.offset").asLong()).isEqualTo(4096);
+        assertThat(d.at("/fabstir/job/id").asText()).isEqualTo("j-1");
+        assertThat(d.get("trace.id").asText()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+        assertThat(d.get("message").asText()).isEqualTo("chatty");
+        assertThat(d.get("error.type").asText()).isEqualTo("E");
+        assertThat(d.get("details").size()).isEqualTo(20);
+        assertThat(d.get("fabstir.overflow").size()).isEqualTo(2980);
+        assertThat(d.get("fabstir.normalized").toString()).contains("field_limit").doesNotContain("event_id_derived");
+    }
+
+    @Test
+    void contractFieldsHaveABoundedBudgetOfTheirOwn() throws Exception {
+        StringBuilder sb = new StringBuilder("{\"@timestamp\":\"2026-11-24T06:00:00Z\",\"event.id\":\"e\"");
+        for (int i = 0; i < 30; i++) {
+            sb.append(",\"fabstir.job.param").append(i).append("\":1");
+        }
+        JsonNode d = doc(run(sb.append('}').toString()));
+        assertThat(d.get("event.id").asText()).isEqualTo("e");
+        assertThat(d.get("fabstir.overflow").size()).as("a map logged under fabstir.job.* is bounded too").isEqualTo(12);
     }
 
     @Test
