@@ -29,6 +29,43 @@ final class CredentialShapes {
                 || c == '.' || c == '~';
     }
 
+    /**
+     * Whether the whole text is one body line of a PEM block (60-76 base64 characters with upper case, lower case
+     * and digits, nothing else): what a plain-text log line of a private key that was printed across lines looks
+     * like once the edge has split the file into lines, each shipped without the {@code -----BEGIN} line.
+     * Shorter base64 values (a SHA-256 digest is 44) are not taken for one.
+     */
+    static boolean isPemBodyLine(String text) {
+        int n = text.length();
+        if (n < 60 || n > 78) {
+            return false;
+        }
+        int s = 0;
+        int e = n;
+        while (e > s && (text.charAt(e - 1) == '\r' || text.charAt(e - 1) == ' ')) {
+            e--;
+        }
+        if (e - s < 60 || e - s > 76) {
+            return false;
+        }
+        boolean upper = false;
+        boolean lower = false;
+        boolean digit = false;
+        for (int i = s; i < e; i++) {
+            char c = text.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                upper = true;
+            } else if (c >= 'a' && c <= 'z') {
+                lower = true;
+            } else if (c >= '0' && c <= '9') {
+                digit = true;
+            } else if (c != '+' && c != '/' && !(c == '=' && i >= e - 2)) {
+                return false;
+            }
+        }
+        return upper && lower && digit;
+    }
+
     /** Masks every credential-shaped word; returns {@code text} itself when there is none. */
     static String redact(String text, String mask) {
         int n = text.length();

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *   {@code sendgrid_key}), in any case and with any separators ({@code apiKey}, {@code API-KEY},
  *   {@code x_api_key}); counts and ids such as {@code tokens_used}, {@code key_count}, {@code primary_key},
  *   {@code api_key_id} are not (see {@code SensitiveKeys});</li>
- *   <li>patterns in free text ({@link #redactText}): PEM private-key blocks, JWTs, {@code Bearer} tokens,
+ *   <li>patterns in free text ({@link #redactText}): PEM private-key blocks (and a text that is one PEM body
+ *   line: a plain-text log split into lines at the edge), JWTs, {@code Bearer} tokens,
  *   passwords and tokens in URLs ({@code scheme://user:pass@host}, {@code https://<token>@host}), webhook URLs
  *   (Discord, Slack, Teams, Mattermost, generic {@code /webhooks/<id>/<token>}: the token only), credentials by
  *   their own shape (AWS, GCP, Azure, GitHub, GitLab, Slack, SendGrid, Mailgun, Stripe, OpenAI, Hugging Face keys,
@@ -188,6 +189,9 @@ public final class Redactor {
     private String redact(String text, boolean hexRule) {
         if (!enabled || text == null || text.isEmpty()) {
             return text;
+        }
+        if (CredentialShapes.isPemBodyLine(text)) {
+            return MASK; // a key printed across lines, split into lines by the edge (length-gated: cheap)
         }
         int flags = prescan(text);
         String out = text;

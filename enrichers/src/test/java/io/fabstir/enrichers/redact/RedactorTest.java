@@ -210,4 +210,12 @@ class RedactorTest {
         assertThat(tree.at("/tx_hashes/0").asText()).isEqualTo("0x" + HEX_KEY);
         assertThat(tree.at("/keys/0").asText()).isEqualTo(MASK);
     }
+
+    @Test
+    void aTextThatIsOnePemBodyLineIsMaskedButAShortBase64DigestIsNot() {
+        String body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+        assertThat(redactor.redactText(body)).isEqualTo(MASK);
+        String digest = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+        assertThat(redactor.redactText(digest)).isSameAs(digest);
+    }
 }

@@ -271,10 +271,18 @@ public final class SecretCorpus {
         return alerting;
     }
 
-    /** An array holding the secret twice: as a string element and inside an object element. */
+    /** An array of strings holding the secret (alone, or as {@code name=value}), after a clean element. */
     public static ArrayNode array(Secret s) {
         ArrayNode a = JsonNodeFactory.instance.arrayNode();
+        a.add("primary channel");
         a.add(s.name() == null ? s.value() : s.name() + "=" + s.value());
+        return a;
+    }
+
+    /** An array of objects holding the secret (Elasticsearch refuses arrays mixing strings and objects). */
+    public static ArrayNode objects(Secret s) {
+        ArrayNode a = JsonNodeFactory.instance.arrayNode();
+        a.addObject().put("kind", "fallback");
         a.addObject().put(s.name() == null ? "url" : s.name(), s.value());
         return a;
     }
@@ -289,7 +297,7 @@ public final class SecretCorpus {
                 Map.of(s.name() == null ? "url" : s.name(), s.value()));
     }
 
-    /** One JSON record with the secret in its message, a nested field and an array, plus every look-alike. */
+    /** One JSON record with the secret in its message, a nested field and two arrays, plus every look-alike. */
     public static ObjectNode record(Secret s, int n) {
         ObjectNode r = JsonNodeFactory.instance.objectNode();
         r.put("@timestamp", "2026-12-04T21:00:00.000Z");
@@ -298,6 +306,7 @@ public final class SecretCorpus {
         r.put("event.id", "corpus-" + n);
         r.set("fabstir.alerting", nested(s));
         r.set("fabstir.channels", array(s));
+        r.set("fabstir.receivers", objects(s));
         ObjectNode extra = r.putObject("details");
         for (LookAlike l : lookAlikes()) {
             extra.set(l.name(), JSON.valueToTree(l.value()));

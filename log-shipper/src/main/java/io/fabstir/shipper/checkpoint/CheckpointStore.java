@@ -1,5 +1,6 @@
 package io.fabstir.shipper.checkpoint;
 
+import io.fabstir.shipper.logging.LogExcerpt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -78,7 +79,7 @@ public final class CheckpointStore {
         } catch (IOException | RuntimeException e) {
             Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
             LOG.error("checkpoint {} is unreadable ({}); moved to {}, files are read from the start again",
-                    file, e.getMessage(), aside);
+                    file, LogExcerpt.of(e.getMessage()), aside);
             Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
             return List.of();
         }

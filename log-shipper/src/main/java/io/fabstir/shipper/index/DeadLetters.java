@@ -1,5 +1,6 @@
 package io.fabstir.shipper.index;
 
+import io.fabstir.shipper.logging.LogExcerpt;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
@@ -74,7 +75,7 @@ final class DeadLetters {
     void send(ConsumerRecord<byte[], byte[]> record, PartitionProgress.Ticket ticket, String eventId,
               Instant entered, String errorType, String reason) {
         String source = record.topic() + "/" + record.partition() + "/" + record.offset();
-        log.warn("dead-lettering {} ({}): {}", source, errorType, reason);
+        log.warn("dead-lettering {} ({}): {}", source, errorType, LogExcerpt.of(reason));
         AtomicInteger parts = new AtomicInteger(2);
         Runnable partDone = () -> {
             if (parts.decrementAndGet() == 0) {
@@ -135,7 +136,7 @@ final class DeadLetters {
                     + "re-reads it from the last commit", source, topic);
         } else {
             long wait = backoffMs / 2 + ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1);
-            log.warn("DLQ topic {} unavailable for {} ({}); retrying in {} ms", topic, source, e.toString(), wait);
+            log.warn("DLQ topic {} unavailable for {} ({}); retrying in {} ms", topic, source, LogExcerpt.of(e), wait);
             try {
                 retries.schedule(() -> toTopic(letter, ticket, source, done, Math.min(backoffMs * 2, MAX_RETRY_MS)),
                         wait, TimeUnit.MILLISECONDS);
@@ -182,7 +183,7 @@ final class DeadLetters {
 
     private static void fatal(PartitionProgress.Ticket ticket, String source, String why) {
         log.error("STOPPING partition {}: record {} could not be stored in the dead-letter queue: {}",
-                ticket.progress.partition, source, why);
+                ticket.progress.partition, source, LogExcerpt.of(why));
         ticket.fail(why);
     }
 

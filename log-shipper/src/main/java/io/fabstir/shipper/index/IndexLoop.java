@@ -1,5 +1,6 @@
 package io.fabstir.shipper.index;
 
+import io.fabstir.shipper.logging.LogExcerpt;
 import io.fabstir.shipper.normalize.Normalized;
 import io.fabstir.shipper.normalize.RecordNormalizer;
 import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
@@ -195,12 +196,12 @@ public final class IndexLoop implements Runnable, AutoCloseable {
             }
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                log.warn("could not create dead-letter topic {}: {}", dlqTopic, e.getCause().toString());
+                log.warn("could not create dead-letter topic {}: {}", dlqTopic, LogExcerpt.of(e.getCause()));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (TimeoutException | RuntimeException e) {
-            log.warn("could not check dead-letter topic {}: {}", dlqTopic, e.toString());
+            log.warn("could not check dead-letter topic {}: {}", dlqTopic, LogExcerpt.of(e));
         }
     }
 
@@ -273,7 +274,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
             if (now - nextStoppedLog >= 0) {
                 nextStoppedLog = now + TimeUnit.SECONDS.toNanos(30);
                 log.error("partitions STOPPED at their last committed offset (fix the cause and restart): {}",
-                        stoppedPartitions());
+                        LogExcerpt.of(stoppedPartitions()));
             }
         }
         int n = inFlight.get();
@@ -311,7 +312,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
         } else {
             consumer.commitAsync(offsets, (o, e) -> {
                 if (e != null) {
-                    log.warn("offset commit failed (the next one covers it): {}", e.toString());
+                    log.warn("offset commit failed (the next one covers it): {}", LogExcerpt.of(e));
                 }
             });
         }
@@ -341,7 +342,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
         try {
             commit(true);
         } catch (RuntimeException e) {
-            log.warn("final offset commit failed; the records will be re-delivered: {}", e.toString());
+            log.warn("final offset commit failed; the records will be re-delivered: {}", LogExcerpt.of(e));
         }
         partitions.values().forEach(PartitionProgress::abandon);
     }
@@ -387,7 +388,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
             try {
                 commit(gone, true);
             } catch (RuntimeException e) {
-                log.warn("commit on revoke failed; the next owner re-reads from the last commit: {}", e.toString());
+                log.warn("commit on revoke failed; the next owner re-reads from the last commit: {}", LogExcerpt.of(e));
             }
             gone.forEach(PartitionProgress::abandon);
             log.info("partitions revoked: {}", revoked);

@@ -68,7 +68,8 @@ final class LineDecoder {
             }
             jsonError = "not a JSON object but " + (node == null ? "nothing" : node.getNodeType().name().toLowerCase());
         } catch (JsonProcessingException e) {
-            jsonError = "not JSON: " + e.getOriginalMessage();
+            jsonError = "not JSON: " + withoutQuotedText(e.getOriginalMessage())
+                    + (e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr());
         } catch (IOException e) {
             jsonError = "not JSON: " + e.getMessage();
         }
@@ -92,6 +93,27 @@ final class LineDecoder {
             text = text(b, off, len);
         }
         return wrap(text, reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) : reason);
+    }
+
+    /**
+     * The parser's message up to the text it quotes ("Unrecognized token 'N7Rc…'"): the line is already the
+     * record's message, and a token cut out of it loses the context ({@code password=}, {@code -----BEGIN}) that
+     * redaction needs to see it as a secret.
+     */
+    static String withoutQuotedText(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int cut = message.length();
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            if (c == '\'' || c == '"' || c == '(' || c == '\n') {
+                cut = i;
+                break;
+            }
+        }
+        String head = message.substring(0, cut).strip();
+        return head.endsWith(":") ? head.substring(0, head.length() - 1) : head;
     }
 
     static LogRecord wrap(String text, String reason) {

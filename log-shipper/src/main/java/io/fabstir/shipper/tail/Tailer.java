@@ -1,5 +1,6 @@
 package io.fabstir.shipper.tail;
 
+import io.fabstir.shipper.logging.LogExcerpt;
 import io.fabstir.enrichers.Enricher;
 import io.fabstir.enrichers.LogRecord;
 import io.fabstir.enrichers.RecordOrigin;
@@ -254,7 +255,7 @@ public final class Tailer implements AutoCloseable {
             }
         } catch (IOException e) {
             if (!(e instanceof NoSuchFileException)) {
-                LOG.warn("cannot open {}: {}", path, e.toString());
+                LOG.warn("cannot open {}: {}", path, LogExcerpt.of(e));
                 metrics.error("read");
             }
             return;
@@ -302,7 +303,7 @@ public final class Tailer implements AutoCloseable {
             files.put(k, f);
             LOG.info("following {} from byte {}", path, start);
         } catch (IOException e) {
-            LOG.warn("cannot start reading {}: {}", path, e.toString());
+            LOG.warn("cannot start reading {}: {}", path, LogExcerpt.of(e));
             metrics.error("read");
             try {
                 ch.close();
@@ -377,7 +378,7 @@ public final class Tailer implements AutoCloseable {
             try {
                 progressed |= f.read();
             } catch (IOException e) {
-                LOG.warn("reading {} failed: {}", f.path, e.toString());
+                LOG.warn("reading {} failed: {}", f.path, LogExcerpt.of(e));
                 metrics.error("read");
             }
         }
@@ -415,7 +416,7 @@ public final class Tailer implements AutoCloseable {
                     continue;
                 }
             } catch (IOException e) {
-                LOG.warn("{}: {}", f.path, e.toString());
+                LOG.warn("{}: {}", f.path, LogExcerpt.of(e));
             }
             if (f.acks.idle()) {
                 LOG.info("released {} (fully read and acknowledged)", f.path);
@@ -466,7 +467,7 @@ public final class Tailer implements AutoCloseable {
         metrics.error("send");
         if (failed.isEmpty() && retryBackoffMs == 0) {
             LOG.warn("Kafka did not take a record ({}); it is kept and re-sent, reading pauses meanwhile",
-                    e.toString());
+                    LogExcerpt.of(e));
         }
         failed.add(r);
     }
@@ -517,7 +518,7 @@ public final class Tailer implements AutoCloseable {
             checkpoints.save(positions, gone);
         } catch (IOException e) {
             metrics.error("checkpoint");
-            LOG.error("cannot write checkpoint {}: {}", checkpoints.file(), e.toString());
+            LOG.error("cannot write checkpoint {}: {}", checkpoints.file(), LogExcerpt.of(e));
         }
         // Also after a failed write: with the disk full, sending must go on; the next write that works records them.
         known.forEach(f -> f.recorded = true);

@@ -37,6 +37,14 @@ class LineDecoderTest {
     }
 
     @Test
+    void theParseErrorDoesNotQuoteTheLinesText() {
+        String body = "N7RcIvjhPTnEq1w2e3r4t5y6u7i8o9p0aSdFgHjKlZxCvBnM1234567890abcdEF";
+        String reason = decode(body).text(LineDecoder.PARSE_ERROR);
+        assertThat(reason).startsWith("not JSON: Unrecognized token").contains(" at column ").doesNotContain("N7Rc");
+        assertThat(decode("password hunter2").text(LineDecoder.PARSE_ERROR)).doesNotContain("password", "hunter2");
+    }
+
+    @Test
     void brokenJsonAndNonObjectsAreWrapped() {
         assertThat(decode("{\"a\":1").text(LineDecoder.PARSE_ERROR)).startsWith("not JSON");
         assertThat(decode("{\"a\":1} trailing").text(LineDecoder.PARSE_ERROR)).startsWith("not JSON");

@@ -1,5 +1,6 @@
 package io.fabstir.shipper.sink.elasticsearch;
 
+import io.fabstir.shipper.logging.LogExcerpt;
 import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._helpers.bulk.BulkIngester;
@@ -167,7 +168,7 @@ public final class ElasticsearchSink implements AutoCloseable {
         long next = nextRetryWarning.get();
         if (now - next >= 0 && nextRetryWarning.compareAndSet(next, now + TimeUnit.SECONDS.toNanos(5))) {
             log.warn("Elasticsearch is refusing or failing requests, retrying with backoff (attempt {}): {}",
-                    attempt, why);
+                    attempt, LogExcerpt.of(why));
         }
     }
 

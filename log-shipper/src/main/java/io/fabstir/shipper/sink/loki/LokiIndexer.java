@@ -1,5 +1,6 @@
 package io.fabstir.shipper.sink.loki;
 
+import io.fabstir.shipper.logging.LogExcerpt;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -217,7 +218,7 @@ public final class LokiIndexer implements AutoCloseable {
             try {
                 dlq.sendAll(letters);
                 for (DeadLetters.Letter l : letters) {
-                    LOG.warn("record {} sent to DLQ {}: {}", l.source().describe(), cfg.dlqTopic, l.reason());
+                    LOG.warn("record {} sent to DLQ {}: {}", l.source().describe(), cfg.dlqTopic, LogExcerpt.of(l.reason()));
                 }
                 return;
             } catch (RuntimeException e) {
@@ -225,7 +226,7 @@ public final class LokiIndexer implements AutoCloseable {
                     throw new LokiPusher.Stopped();
                 }
                 metrics.retry();
-                LOG.warn("DLQ write failed, retrying in {} ms: {}", backoff, e.getMessage());
+                LOG.warn("DLQ write failed, retrying in {} ms: {}", backoff, LogExcerpt.of(e.getMessage()));
                 waitPolling(Duration.ofMillis(backoff));
                 backoff = Math.min(cfg.retryMax.toMillis(), backoff * 2);
             }
@@ -256,11 +257,11 @@ public final class LokiIndexer implements AutoCloseable {
                 return;
             } catch (CommitFailedException e) {
                 // The group moved on without us: the partitions' new owner re-reads from the last commit.
-                LOG.warn("offset commit refused after a rebalance, records will be re-read: {}", e.getMessage());
+                LOG.warn("offset commit refused after a rebalance, records will be re-read: {}", LogExcerpt.of(e.getMessage()));
                 return;
             } catch (RetriableException | RebalanceInProgressException e) {
                 metrics.retry();
-                LOG.warn("offset commit failed, retrying in {} ms: {}", backoff, e.toString());
+                LOG.warn("offset commit failed, retrying in {} ms: {}", backoff, LogExcerpt.of(e));
                 waitPolling(Duration.ofMillis(backoff)); // also completes a rebalance in progress
                 backoff = Math.min(cfg.retryMax.toMillis(), backoff * 2);
                 offsets.keySet().retainAll(c.assignment());

@@ -1,5 +1,6 @@
 package io.fabstir.shipper.sink.loki;
 
+import io.fabstir.shipper.logging.LogExcerpt;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -272,10 +273,7 @@ final class LokiPusher {
     }
 
     private static String describe(LokiHttp.Response resp) {
-        String body = resp.body() == null ? "" : resp.body().strip();
-        if (body.length() > 200) {
-            body = body.substring(0, 200) + "…";
-        }
+        String body = resp.body() == null ? "" : LogExcerpt.cut(resp.body().strip());
         if (resp.status() < 0 && body.endsWith(": null")) {
             body = body.substring(0, body.length() - 6);
         }
