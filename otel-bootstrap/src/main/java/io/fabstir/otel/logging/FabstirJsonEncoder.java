@@ -725,7 +725,6 @@ public class FabstirJsonEncoder extends EncoderBase<ILoggingEvent> {
         redaction.addPattern(regex);
     }
 
-
     public void setIncludeTraceContext(boolean includeTraceContext) {
         this.includeTraceContext = includeTraceContext;
     }
