@@ -36,11 +36,16 @@ class AlertmanagerConfigTest {
     }
 
     @Test
-    void eachSeverityReachesItsReceivers() throws Exception {
-        assertThat(receivers("critical")).isEqualTo("pagerduty-critical,discord-ops");
-        assertThat(receivers("high")).isEqualTo("discord-ops,telegram-oncall");
-        assertThat(receivers("medium")).isEqualTo("email-ops");
-        assertThat(receivers("low")).isEqualTo("email-ops");
+    void eachSeedAlertReachesTheReceiverOfItsChannels() throws Exception {
+        assertThat(receivers("FabstirNodeDown", "critical")).isEqualTo("page-chat-email");
+        assertThat(receivers("FabstirHighErrorRate", "high")).isEqualTo("chat-email");
+        assertThat(receivers("FabstirNoGpuAvailable", "high")).isEqualTo("chat");
+        assertThat(receivers("FabstirDiskSpaceLow", "medium")).isEqualTo("chat");
+        assertThat(receivers("FabstirHighGasPrice", "medium")).isEqualTo("chat");
+        assertThat(receivers("FabstirReputationDrop", "low")).isEqualTo("chat");
+        assertThat(receivers("FabstirSomethingCritical", "critical")).as("other critical alerts page too")
+                .isEqualTo("page-chat-email");
+        assertThat(receivers("FabstirShipperNotShipping", "high")).isEqualTo("oncall-telegram");
     }
 
     @Test
@@ -56,12 +61,12 @@ class AlertmanagerConfigTest {
     void cooldownAndFlappingSuppressionAreConfigured() throws Exception {
         String config = Files.readString(CONFIG);
         assertThat(config).contains("group_by:", "group_wait:", "group_interval:", "repeat_interval:");
-        assertThat(config).contains("inhibit_rules:", "FabstirNodeDown|FabstirNodeUnhealthy");
+        assertThat(config).contains("inhibit_rules:", "mute_time_intervals: [ business-hours ]");
     }
 
-    private String receivers(String severity) throws Exception {
+    private String receivers(String alertname, String severity) throws Exception {
         OpsTools.Result r = OpsTools.run(tmp, "amtool", "config", "routes", "test",
-                "--config.file=" + checkable(), "severity=" + severity, "alertname=FabstirTest", "instance=n1:9464");
+                "--config.file=" + checkable(), "severity=" + severity, "alertname=" + alertname, "instance=n1:9464");
         assertThat(r.exitCode()).as(r.output()).isZero();
         String[] lines = r.output().strip().split("\n");
         return lines[lines.length - 1].strip();
@@ -72,7 +77,7 @@ class AlertmanagerConfigTest {
      * Debian bookworm ships amtool 0.25, which lacks exactly those two keys: for it (only) a copy with inline
      * placeholders for those two keys is checked, so everything else is still validated by the real tool.
      */
-    private Path checkable() throws Exception {
+    static Path checkable(Path tmp) throws Exception {
         OpsTools.Result v = OpsTools.run(tmp, "amtool", "--version");
         Matcher m = Pattern.compile("version (\\d+)\\.(\\d+)").matcher(v.output());
         assertThat(m.find()).as(v.output()).isTrue();
@@ -85,5 +90,9 @@ class AlertmanagerConfigTest {
                 .replaceAll("webhook_url_file: .*", "webhook_url: \"https://discord.invalid/api/webhooks/0/x\"")
                 .replaceAll("bot_token_file: .*", "bot_token: \"placeholder\"");
         return Files.writeString(tmp.resolve("alertmanager-0.25.yml"), config);
+    }
+
+    private Path checkable() throws Exception {
+        return checkable(tmp);
     }
 }

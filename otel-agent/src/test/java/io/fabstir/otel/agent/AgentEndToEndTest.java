@@ -100,7 +100,7 @@ class AgentEndToEndTest {
           assertThat(metrics).as(name).contains("# TYPE " + name + " ");
         }
         assertThat(metrics)
-            .contains("fabstir_jobs_processed_total{model=\"llama-3-8b\",status=\"completed\"} 2")
+            .contains("fabstir_jobs_processed_total{model=\"llama-3-8b\",status=\"success\"} 2")
             .contains("fabstir_jobs_processed_total{model=\"llama-3-8b\",status=\"failed\"} 1")
             .contains("fabstir_active_jobs{model=\"llama-3-8b\"} 0")
             .contains("fabstir_errors_total{severity=\"error\",type=\"java.lang.IllegalStateException\"} 1")

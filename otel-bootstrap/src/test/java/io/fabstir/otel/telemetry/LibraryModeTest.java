@@ -89,7 +89,7 @@ class LibraryModeTest {
       assertThat(metrics).as(name).contains("# TYPE " + name + " ");
     }
     assertThat(metrics)
-        .contains("fabstir_jobs_processed_total{model=\"m\",status=\"completed\"} 1")
+        .contains("fabstir_jobs_processed_total{model=\"m\",status=\"success\"} 1")
         .contains("fabstir_jobs_processed_total{model=\"m\",status=\"failed\"} 1")
         .contains("fabstir_job_processing_duration_seconds_bucket{model=\"m\",le=\"600\"} 2")
         .contains("fabstir_operation_duration_seconds_count{operation=\"load_model\",outcome=\"success\"} 1")
