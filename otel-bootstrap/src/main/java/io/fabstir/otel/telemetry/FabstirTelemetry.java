@@ -38,6 +38,7 @@ public final class FabstirTelemetry implements AutoCloseable {
   private final NodeGauges node;
   private final HealthRegistry health;
   private final ErrorTracker errors;
+  private volatile HeapWatch heapWatch;
 
   private FabstirTelemetry(OpenTelemetry openTelemetry, AutoCloseable ownedSdk) {
     this.openTelemetry = openTelemetry;
@@ -73,6 +74,7 @@ public final class FabstirTelemetry implements AutoCloseable {
     }
     eventMetrics = current.new EventMetrics();
     FabstirEvents.addListener(eventMetrics);
+    current.heapWatch = HeapWatch.start();
     return current;
   }
 
@@ -142,6 +144,9 @@ public final class FabstirTelemetry implements AutoCloseable {
   /** Flushes and shuts down the SDK this instance installed (nothing under the agent). */
   @Override
   public void close() {
+    if (heapWatch != null) {
+      heapWatch.close();
+    }
     synchronized (FabstirTelemetry.class) {
       if (current == this) {
         current = null;
