@@ -126,7 +126,7 @@ class AgentEndToEndTest {
           Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> read(output).contains("CHAIN DOWN"));
           HttpResponse<String> health = get(httpPort, "/health");
           assertThat(health.statusCode()).isEqualTo(503);
-          assertThat(health.body()).contains("\"status\":\"unhealthy\"").contains("\"chain\":\"unhealthy\"");
+          assertThat(health.body()).contains("\"status\":\"unhealthy\"").contains("\"chain\":{\"status\":\"unhealthy\",\"detail\":\"rpc down\"}");
           assertThat(get(httpPort, "/ready").statusCode()).isEqualTo(503);
         } // closing stdin ends the app; the agent flushes spans and metrics on the way out
         assertThat(app.waitFor(60, TimeUnit.SECONDS)).as(read(output)).isTrue();

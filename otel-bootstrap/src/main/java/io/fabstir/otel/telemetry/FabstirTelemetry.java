@@ -75,6 +75,7 @@ public final class FabstirTelemetry implements AutoCloseable {
     eventMetrics = current.new EventMetrics();
     FabstirEvents.addListener(eventMetrics);
     current.heapWatch = HeapWatch.start();
+    current.health.publish();
     return current;
   }
 
@@ -150,6 +151,7 @@ public final class FabstirTelemetry implements AutoCloseable {
     synchronized (FabstirTelemetry.class) {
       if (current == this) {
         current = null;
+        health.withdraw();
         FabstirEvents.removeListener(eventMetrics);
         eventMetrics = null;
       }

@@ -102,7 +102,7 @@ class LibraryModeTest {
     chainUp.set(false);
     HttpResponse<String> health = get(port, "/health");
     assertThat(health.statusCode()).isEqualTo(503);
-    assertThat(health.body()).contains("\"chain\":\"unhealthy\"").contains("\"disk\":").contains("\"gpu\":\"healthy\"");
+    assertThat(health.body()).contains("\"chain\":{\"status\":\"unhealthy\",\"detail\":\"down\"}").contains("\"disk\":").contains("\"gpu\":{\"status\":\"healthy\"");
     assertThat(get(port, "/ready").statusCode()).isEqualTo(503);
 
     telemetry.close(); // SDK shutdown stops the endpoints and the sampler with it
