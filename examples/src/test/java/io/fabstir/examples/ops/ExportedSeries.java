@@ -94,7 +94,7 @@ final class ExportedSeries {
         Path dir = Files.createTempDirectory("fabstir-exported-series");
         Path nvml = stubNvml(dir);
         try (NodeProcess node = NodeProcess.start(dir, List.of(), List.of("-Dfabstir.gpu.nvml.library=" + nvml,
-                "-Dfabstir.gpu.sample.interval=1s"), "--failure-rate", "0.5", "--workers",
+                "-Dfabstir.gpu.sample.interval=1s", "-Dfabstir.system.interval=1s"), "--failure-rate", "0.5", "--workers",
                 "4", "--seed", "17")) {
             node.awaitMetrics(Duration.ofSeconds(60));
             long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
@@ -116,7 +116,8 @@ final class ExportedSeries {
         long outcomes = seen.stream().filter(s -> s.name().equals("fabstir_jobs_processed_total")
                 && "llama-3-8b-instruct".equals(s.labels().get("model"))).count();
         boolean gpus = seen.stream().anyMatch(s -> s.name().equals("fabstir_gpu_utilization_percent"));
-        return outcomes >= 2 && gpus;
+        boolean host = seen.stream().anyMatch(s -> s.name().equals("fabstir_system_cpu_used_percent"));
+        return outcomes >= 2 && gpus && host;
     }
 
     private static Path stubNvml(Path dir) throws IOException, InterruptedException {

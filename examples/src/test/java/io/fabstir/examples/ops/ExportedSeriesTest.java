@@ -25,6 +25,13 @@ class ExportedSeriesTest {
                 "fabstir_gpu_count", "fabstir_disk_free_ratio", "fabstir_active_jobs",
                 "fabstir_job_processing_duration_seconds_bucket", "fabstir_operation_duration_seconds_bucket",
                 "fabstir_shipper_records_sent_total", "fabstir_indexer_consumer_lag");
+        assertThat(ExportedSeries.names()).as("host metrics from /proc").contains("fabstir_system_load1",
+                "fabstir_system_cpu_used_percent", "fabstir_system_memory_used_percent",
+                "fabstir_system_disk_used_percent", "fabstir_system_network_received_bytes_total",
+                "fabstir_system_network_sent_bytes_total");
+        assertThat(values(series, "fabstir_system_disk_used_percent", "mount")).contains("/");
+        assertThat(ExportedSeries.names()).as("the agent's JVM memory and GC metrics").contains("jvm_memory_used",
+                "jvm_memory_committed", "jvm_memory_limit", "jvm_gc_duration_count");
         assertThat(values(series, "fabstir_indexer_records_indexed_total", "sink")).containsExactlyInAnyOrder(
                 "elasticsearch", "loki");
     }

@@ -8,6 +8,7 @@ import io.fabstir.otel.health.HealthResult;
 import io.fabstir.otel.health.HealthStatus;
 import io.fabstir.otel.http.TelemetryEndpoints;
 import io.fabstir.otel.metrics.PrometheusReader;
+import io.fabstir.otel.system.SystemMetrics;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
@@ -43,6 +44,7 @@ final class FabstirRuntime {
   private GpuSpanProcessor spanProcessor;
   private PrometheusReader reader;
   private volatile TelemetryEndpoints endpoints;
+  private SystemMetrics systemMetrics;
   private boolean closed;
 
   synchronized FabstirRuntime init(ConfigProperties config) {
@@ -76,6 +78,13 @@ final class FabstirRuntime {
     Meter meter = sdk.getMeterProvider().get("io.fabstir.otel.extension");
     registerGpuGauges(meter);
     registerBuiltInHealth(meter);
+    if (settings.systemMetricsEnabled()) {
+      try {
+        systemMetrics = SystemMetrics.start(meter, settings.systemMetricsInterval());
+      } catch (RuntimeException | LinkageError e) {
+        LOG.warn("host metrics not started (fabstir.system.enabled=false turns them off)", e);
+      }
+    }
     if (settings.httpEnabled()) {
       // Bound off the start-up path too, and under the agent only after it has installed; a port clash is logged,
       // never fatal to the application.
@@ -291,6 +300,9 @@ final class FabstirRuntime {
     }
     if (sampler != null) {
       sampler.close();
+    }
+    if (systemMetrics != null) {
+      systemMetrics.close();
     }
   }
 }
