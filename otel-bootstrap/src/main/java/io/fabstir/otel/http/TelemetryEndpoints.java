@@ -202,7 +202,7 @@ public final class TelemetryEndpoints implements AutoCloseable {
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", overall.label());
-    body.put("timestamp", Instant.now().toString());
+    body.put("timestamp", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString());
     body.put("checks", checks);
     return body;
   }

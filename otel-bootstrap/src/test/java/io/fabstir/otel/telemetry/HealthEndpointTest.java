@@ -49,6 +49,7 @@ class HealthEndpointTest {
     HttpResponse<String> r = get("/health");
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    java.nio.file.Files.writeString(Path.of("target", "health-example.json"), r.body()); // for the README
     JsonNode body = JSON.readTree(r.body());
     assertThat(body.path("status").asText()).isEqualTo("healthy");
     assertThat(Instant.parse(body.path("timestamp").asText())).isBetween(Instant.now().minusSeconds(60), Instant.now());
