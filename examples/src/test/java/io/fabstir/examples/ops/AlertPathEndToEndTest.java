@@ -3,6 +3,7 @@ package io.fabstir.examples.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabstir.examples.ops.ChannelReceivers.Notification;
+import io.fabstir.shipper.alert.DiscordBridge;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -37,8 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The whole alert path on real parts: the example node under the agent with failure injection, a real Prometheus
  * (Debian's 2.42) scraping it with the shipped prometheus.yml and rules, two real Alertmanagers (0.25) with the
- * shipped routing, whose receivers point at {@link ChannelReceivers} (Discord, PagerDuty Events v2, Telegram Bot API,
- * SMTP). Alertmanager A runs in a time zone where it is outside business hours now, B in one where it is inside, so
+ * shipped routing, whose receivers point at {@link ChannelReceivers} (Discord through the product's
+ * {@code alert-bridge}, PagerDuty Events v2, Telegram Bot API, SMTP). Alertmanager A runs in a time zone where it is outside business hours now, B in one where it is inside, so
  * one run shows both sides of the business-hours mute. Time runs {@value AlertStackConfig#TIME_SCALE} times faster
  * (see {@link AlertStackConfig}): the guide's 5-minute cooldown is 5 s here.
  *
@@ -62,6 +63,8 @@ class AlertPathEndToEndTest {
     private final List<Process> children = new ArrayList<>();
     private ChannelReceivers offHours;
     private ChannelReceivers businessHours;
+    private DiscordBridge bridgeA;
+    private DiscordBridge bridgeB;
     private NodeProcess node;
     private String prometheus;
     private String alertmanagerA;
@@ -79,12 +82,15 @@ class AlertPathEndToEndTest {
         int portA = NodeProcess.freePort();
         int portB = NodeProcess.freePort();
         alertmanagerA = "127.0.0.1:" + portA;
+        // fabstir-shipper alert-bridge (the product's Discord adapter), one per Alertmanager, as an operator runs it
+        bridgeA = DiscordBridge.start("127.0.0.1", 0, offHours.discordWebhookUrl());
+        bridgeB = DiscordBridge.start("127.0.0.1", 0, businessHours.discordWebhookUrl());
         startAlertmanager(amBinary, "am-a", portA, AlertStackConfig.alertmanager(
                 moduleDir.resolve("alertmanager/alertmanager.yml"), dir.resolve("am-a"), offHours,
-                zone(false).getId(), fileSecrets));
+                "http://127.0.0.1:" + bridgeA.port(), zone(false).getId(), fileSecrets));
         startAlertmanager(amBinary, "am-b", portB, AlertStackConfig.alertmanager(
                 moduleDir.resolve("alertmanager/alertmanager.yml"), dir.resolve("am-b"), businessHours,
-                zone(true).getId(), fileSecrets));
+                "http://127.0.0.1:" + bridgeB.port(), zone(true).getId(), fileSecrets));
 
         Path disk = dir.resolve("disk");
         Files.createDirectories(disk);
@@ -135,6 +141,11 @@ class AlertPathEndToEndTest {
             p.destroyForcibly();
             p.waitFor(20, TimeUnit.SECONDS);
         }
+        for (DiscordBridge b : new DiscordBridge[] {bridgeA, bridgeB}) {
+            if (b != null) {
+                b.close();
+            }
+        }
         if (offHours != null) {
             offHours.close();
         }
@@ -150,32 +161,32 @@ class AlertPathEndToEndTest {
     }
 
     @Test
-    void nodeDownIsCriticalOnPagerDutyDiscordAndEmail() {
+    void nodeDownIsCriticalOnPagerDutyDiscordAndEmail() throws Exception {
         assertChannels("FabstirNodeDown", "critical", "discord", "email", "pagerduty");
     }
 
     @Test
-    void highErrorRateIsHighOnDiscordAndEmail() {
+    void highErrorRateIsHighOnDiscordAndEmail() throws Exception {
         assertChannels("FabstirHighErrorRate", "high", "discord", "email");
     }
 
     @Test
-    void noGpuIsHighOnDiscord() {
+    void noGpuIsHighOnDiscord() throws Exception {
         assertChannels("FabstirNoGpuAvailable", "high", "discord");
     }
 
     @Test
-    void lowDiskIsMediumOnDiscord() {
+    void lowDiskIsMediumOnDiscord() throws Exception {
         assertChannels("FabstirDiskSpaceLow", "medium", "discord");
     }
 
     @Test
-    void highGasPriceIsMediumOnDiscord() {
+    void highGasPriceIsMediumOnDiscord() throws Exception {
         assertChannels("FabstirHighGasPrice", "medium", "discord");
     }
 
     @Test
-    void reputationDropIsLowOnDiscord() {
+    void reputationDropIsLowOnDiscord() throws Exception {
         assertChannels("FabstirReputationDrop", "low", "discord");
     }
 
@@ -248,10 +259,15 @@ class AlertPathEndToEndTest {
         assertThat(offHours.channelsOf("FabstirReputationDrop")).containsExactly("discord");
     }
 
-    private void assertChannels(String alertname, String severity, String... channels) {
+    private void assertChannels(String alertname, String severity, String... channels) throws Exception {
         assertThat(offHours.channelsOf(alertname)).as(alertname).containsExactly(channels);
         assertThat(offHours.received).filteredOn(n -> n.alertname().equals(alertname))
                 .allMatch(n -> n.severity().equals(severity), "severity " + severity);
+        int colour = Map.of("critical", 0xE74C3C, "high", 0xE67E22, "medium", 0xF1C40F, "low", 0x3498DB).get(severity);
+        for (Notification n : offHours.firing("discord", alertname)) {
+            assertThat(JSON.readTree(n.body()).at("/embeds/0/color").asInt()).as("Discord colour of " + severity)
+                    .isEqualTo(colour);
+        }
     }
 
     /** A zone where it is (or is not) Monday–Friday 09:00–17:00 now and for the next few minutes. */

@@ -133,13 +133,14 @@ final class AlertStackConfig {
 
     /**
      * The shipped alertmanager.yml with its secret files replaced by files holding the test channels' secrets, the
-     * API endpoints of PagerDuty, Telegram and SMTP pointed at {@code channels}, the business-hours time zone set to
+     * API endpoints of PagerDuty, Telegram and SMTP pointed at {@code channels}, the Discord webhook receiver at the
+     * alert bridge {@code discordBridge} (which posts to {@code channels}), the business-hours time zone set to
      * {@code location} and the route durations scaled. {@code fileSecrets}: whether this Alertmanager reads Discord's
      * and Telegram's secrets from files (0.26+); 0.25 gets the test's values inline.
      */
     @SuppressWarnings("unchecked")
-    static Path alertmanager(Path shipped, Path dir, ChannelReceivers channels, String location, boolean fileSecrets)
-            throws IOException {
+    static Path alertmanager(Path shipped, Path dir, ChannelReceivers channels, String discordBridge, String location,
+                             boolean fileSecrets) throws IOException {
         Map<String, Object> tree = load(shipped);
         Files.createDirectories(dir);
         Map<String, Object> global = (Map<String, Object>) tree.get("global");
@@ -157,6 +158,11 @@ final class AlertStackConfig {
             for (Map<String, Object> c : configs(receiver, "pagerduty_configs")) {
                 c.put("routing_key_file", secret(dir, "pagerduty_routing_key", ChannelReceivers.PAGERDUTY_KEY).toString());
                 c.put("url", channels.httpBase() + "/v2/enqueue");
+            }
+            for (Map<String, Object> c : configs(receiver, "webhook_configs")) {
+                if (String.valueOf(c.get("url")).endsWith("/discord")) {
+                    c.put("url", discordBridge + "/discord"); // fabstir-shipper alert-bridge, run by the test
+                }
             }
             for (Map<String, Object> c : configs(receiver, "discord_configs")) {
                 c.remove("webhook_url_file");
