@@ -71,6 +71,7 @@ public final class FabstirTelemetry implements AutoCloseable {
       properties.putAll(defaults);
       LibraryModeSdk.Installed sdk = LibraryModeSdk.build(properties);
       current = new FabstirTelemetry(sdk.openTelemetry(), sdk.closer());
+      JvmMetrics.register(sdk.openTelemetry()); // under the agent its runtime metrics give these
     }
     eventMetrics = current.new EventMetrics();
     FabstirEvents.addListener(eventMetrics);

@@ -96,7 +96,10 @@ class LibraryModeTest {
         .contains("fabstir_operation_duration_seconds_count{operation=\"db.query\",outcome=\"success\"} 1")
         .contains("fabstir_operation_duration_seconds_count{operation=\"db.query\",outcome=\"failure\"} 1")
         .contains("fabstir_errors_total{severity=\"error\",type=\"java.lang.IllegalArgumentException\"} 1")
-        .contains("fabstir_gpu_count 2");
+        .contains("fabstir_gpu_count 2")
+        .containsPattern("jvm_memory_used\\{jvm_memory_pool_name=\"[^\"]+\",jvm_memory_type=\"heap\"} \\d+")
+        .containsPattern("jvm_memory_limit\\{jvm_memory_pool_name=\"[^\"]+\",jvm_memory_type=\"heap\"} \\d+")
+        .containsPattern("fabstir_jvm_gc_collections_total\\{gc=\"[^\"]+\"} \\d+");
 
     assertThat(get(port, "/health").statusCode()).isEqualTo(200);
     chainUp.set(false);
