@@ -1,7 +1,8 @@
 /*
  * A stand-in for libnvidia-ml.so with fixed readings, for tests on machines without an NVIDIA GPU.
  * Same symbols and signatures as nvml.h, so the Java side goes through the real JNA path.
- * Two devices; readings below are what the tests expect.
+ * Two devices; readings below are what the tests expect. Compile with -DSTUB_<QUERY>_RC_<device>=<code> to make one
+ * query of one device return an NVML error instead, e.g. -DSTUB_POWER_RC_1=3 (NVML_ERROR_NOT_SUPPORTED).
  */
 #include <string.h>
 
@@ -15,6 +16,28 @@ typedef struct { unsigned long long total; unsigned long long free; unsigned lon
 #define NVML_ERROR_UNINITIALIZED 1
 #define NVML_ERROR_INVALID_ARGUMENT 2
 #define NVML_ERROR_INSUFFICIENT_SIZE 7
+
+#ifndef STUB_UTILIZATION_RC_0
+#define STUB_UTILIZATION_RC_0 NVML_SUCCESS
+#endif
+#ifndef STUB_UTILIZATION_RC_1
+#define STUB_UTILIZATION_RC_1 NVML_SUCCESS
+#endif
+#ifndef STUB_TEMPERATURE_RC_0
+#define STUB_TEMPERATURE_RC_0 NVML_SUCCESS
+#endif
+#ifndef STUB_TEMPERATURE_RC_1
+#define STUB_TEMPERATURE_RC_1 NVML_SUCCESS
+#endif
+#ifndef STUB_POWER_RC_0
+#define STUB_POWER_RC_0 NVML_SUCCESS
+#endif
+#ifndef STUB_POWER_RC_1
+#define STUB_POWER_RC_1 NVML_SUCCESS
+#endif
+static const nvmlReturn_t utilization_rc[2] = {STUB_UTILIZATION_RC_0, STUB_UTILIZATION_RC_1};
+static const nvmlReturn_t temperature_rc[2] = {STUB_TEMPERATURE_RC_0, STUB_TEMPERATURE_RC_1};
+static const nvmlReturn_t power_rc[2] = {STUB_POWER_RC_0, STUB_POWER_RC_1};
 
 static device_t devices[2] = {{0}, {1}};
 static int initialised = 0;
@@ -53,6 +76,7 @@ nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t d, char *name, unsigned int length) 
 nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t d, char *uuid, unsigned int length) { return copy(uuids[d->index], uuid, length); }
 
 nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t d, nvmlUtilization_t *u) {
+  if (utilization_rc[d->index] != NVML_SUCCESS) return utilization_rc[d->index];
   u->gpu = util[d->index];
   u->memory = util[d->index] / 2;
   return NVML_SUCCESS;
@@ -67,11 +91,13 @@ nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t d, nvmlMemory_t *m) {
 
 nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t d, int sensor, unsigned int *t) {
   if (sensor != 0) return NVML_ERROR_INVALID_ARGUMENT;
+  if (temperature_rc[d->index] != NVML_SUCCESS) return temperature_rc[d->index];
   *t = temp[d->index];
   return NVML_SUCCESS;
 }
 
 nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t d, unsigned int *mw) {
+  if (power_rc[d->index] != NVML_SUCCESS) return power_rc[d->index];
   *mw = power_mw[d->index];
   return NVML_SUCCESS;
 }

@@ -59,6 +59,26 @@ class TimestampsTest {
     }
 
     @Test
+    void theEncodersMicrosecondFormIsCanonicalTooAndKeptAsItIs() {
+        assertThat(CanonicalTimestamp.is("2026-11-24T07:00:00.123456Z")).isTrue();
+        assertThat(CanonicalTimestamp.parse("2026-11-24T07:00:00.123456Z"))
+                .isEqualTo(Instant.parse("2026-11-24T07:00:00.123456Z"));
+        assertThat(CanonicalTimestamp.is("2026-11-24T07:00:00.1234Z")).isFalse();
+        assertThat(CanonicalTimestamp.is("2026-11-24T07:00:00.12345xZ")).isFalse();
+        assertThat(CanonicalTimestamp.is("2026-02-30T07:00:00.123456Z")).isFalse();
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < 2_000; i++) {
+            Instant t = Instant.ofEpochSecond((long) (random.nextDouble() * 253_402_300_799L), random.nextInt(1_000_000) * 1_000L);
+            String s = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+                    .withZone(java.time.ZoneOffset.UTC).format(t);
+            assertThat(CanonicalTimestamp.parse(s)).as(s).isEqualTo(t);
+        }
+        LogRecord r = normalise("{\"@timestamp\":\"2026-11-24T07:00:00.123456Z\"}");
+        assertThat(r.text("@timestamp")).isEqualTo("2026-11-24T07:00:00.123456Z");
+        assertThat(r.has(Timestamps.SOURCE)).isFalse();
+    }
+
+    @Test
     void aTimeWithoutZoneIsReadAsUtcAndMarked() {
         LogRecord r = normalise("{\"@timestamp\":\"2026-11-24T07:00:00\"}");
         assertThat(r.text("@timestamp")).isEqualTo("2026-11-24T07:00:00.000Z");

@@ -40,6 +40,7 @@ public final class ExampleNode {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
+    private final long startNanos = System.nanoTime();
 
     private ExampleNode(NodeOptions options, FabstirTelemetry telemetry) {
         this.options = options;
@@ -84,12 +85,15 @@ public final class ExampleNode {
         log.info("node starting: {} GPU workers, failure rate {}, seed {} (--seed {} repeats this run), {}",
                 options.workers(), options.failureRate(), options.seed(), options.seed(),
                 options.duration() == null ? "until stopped" : "for " + options.duration().toSeconds() + " s");
+        for (Injection i : options.injections()) {
+            log.warn("injecting {} from {} s into the run", i.kind().option(), i.at().toSeconds());
+        }
         telemetry.node()
                 .earningsEth("ETH", state.earnedEth::sum)
                 .stakingBalanceEth(() -> state.stakedEth)
                 .peersConnected(state.peers::get)
-                .reputationScore(() -> state.reputation)
-                .gasPriceGwei(() -> state.gasPriceGwei);
+                .reputationScore(this::reputation)
+                .gasPriceGwei(this::gasPriceGwei);
         telemetry.health().register("chain",
                 () -> state.chainUp() ? HealthResult.healthy() : HealthResult.unhealthy("chain RPC timed out"));
 
@@ -107,6 +111,32 @@ public final class ExampleNode {
             log.info("ran for {} s: finishing the jobs in progress", options.duration().toSeconds());
         }
         shutdown("run ended");
+    }
+
+    /** The simulated gas price, or the spike an {@code --inject gas-spike|gas-flap} puts in its place. */
+    private double gasPriceGwei() {
+        long since = sinceStartMillis();
+        for (Injection i : options.injections()) {
+            if ((i.kind() == Injection.Kind.GAS_SPIKE || i.kind() == Injection.Kind.GAS_FLAP) && i.activeAt(since)) {
+                return Injection.SPIKE_GWEI;
+            }
+        }
+        return state.gasPriceGwei;
+    }
+
+    private double reputation() {
+        long since = sinceStartMillis();
+        double r = state.reputation;
+        for (Injection i : options.injections()) {
+            if (i.kind() == Injection.Kind.REPUTATION_DROP && i.activeAt(since)) {
+                r -= Injection.REPUTATION_DROP;
+            }
+        }
+        return Math.max(0, r);
+    }
+
+    private long sinceStartMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
     /** Lets the jobs in progress finish, logs the summary and flushes the log file; safe to call twice. */

@@ -1,13 +1,15 @@
 package io.fabstir.examples.node;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The example node's command line; a bad value fails at start naming the option. */
 record NodeOptions(Duration duration, int workers, double failureRate, long seed, boolean exitOnStdinEof,
-                   boolean help) {
+                   List<Injection> injections, boolean help) {
 
     static final String USAGE = String.join("\n",
             "usage: java -javaagent:fabstir-otel-agent.jar -jar fabstir-example-node.jar [options]",
@@ -17,6 +19,9 @@ record NodeOptions(Duration duration, int workers, double failureRate, long seed
             "  --failure-rate RATE    share of jobs that fail, 0..1 (default 0.08)",
             "  --seed N               random seed, for a run that repeats itself (default: random, logged at start)",
             "  --exit-on-stdin-eof    exit when stdin closes, i.e. when the parent process is gone",
+            "  --inject KIND@TIME     from TIME into the run (default 0s) inject a condition the alerts watch;",
+            "                         repeatable. gas-spike: gas at 150 gwei; gas-flap: 150 gwei 8 s, normal 2 s,",
+            "                         repeated; reputation-drop: reputation 15 points lower",
             "  --help                 this text",
             "Logging: the Fabstir Logback include (logback.xml); -Dfabstir.log.dir=DIR puts the JSON file there.");
 
@@ -29,6 +34,7 @@ record NodeOptions(Duration duration, int workers, double failureRate, long seed
         long seed = System.nanoTime();
         boolean exitOnEof = false;
         boolean help = false;
+        List<Injection> injections = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = null;
@@ -43,11 +49,12 @@ record NodeOptions(Duration duration, int workers, double failureRate, long seed
                 case "--failure-rate" -> failureRate = rate(value != null ? value : next(args, ++i, a));
                 case "--seed" -> seed = seed(value != null ? value : next(args, ++i, a));
                 case "--exit-on-stdin-eof" -> exitOnEof = true;
+                case "--inject" -> injections.add(Injection.parse(value != null ? value : next(args, ++i, a)));
                 case "--help", "-h" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
             }
         }
-        return new NodeOptions(duration, workers, failureRate, seed, exitOnEof, help);
+        return new NodeOptions(duration, workers, failureRate, seed, exitOnEof, List.copyOf(injections), help);
     }
 
     private static String next(String[] args, int i, String option) {

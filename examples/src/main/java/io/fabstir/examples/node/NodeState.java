@@ -13,7 +13,8 @@ final class NodeState {
     final AtomicLong jobsFailed = new AtomicLong();
     volatile double stakedEth = 32.0;
     volatile double gasPriceGwei = 18.0;
-    volatile double reputation = 0.97;
+    /** Reputation in points, 0..100 (the alert watches for a drop of more than 10). */
+    volatile double reputation = 97.0;
     /** Until when the chain RPC is considered down (System.nanoTime), after a simulated timeout. */
     volatile long chainDownUntil;
 

@@ -115,8 +115,9 @@ final class OperatorActivity implements Runnable {
         state.peers.set(peers);
         state.gasPriceGwei = round(Math.max(5, state.gasPriceGwei + random.nextDouble() * 4 - 2));
         long started = state.jobsStarted.get();
-        state.reputation = started == 0 ? 0.97
-                : round(1.0 - 0.5 * state.jobsFailed.get() / (double) started);
+        // Points out of 100: a node loses reputation for the jobs it fails (half a point per percent failed).
+        state.reputation = started == 0 ? 97.0
+                : round(100.0 - 50.0 * state.jobsFailed.get() / (double) started);
         if (random.nextDouble() < 0.08) {
             String peer = "12D3KooW" + hex(12);
             log.warn("peer {} dropped; {} peers left, redialling", peer, peers,

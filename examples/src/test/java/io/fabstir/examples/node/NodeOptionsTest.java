@@ -48,4 +48,26 @@ class NodeOptionsTest {
         assertThatThrownBy(() -> NodeOptions.parse("--gpus", "2")).hasMessage("unknown option --gpus (see --help)");
         assertThatThrownBy(() -> NodeOptions.parse("--seed")).hasMessage("--seed needs a value");
     }
+
+    @Test
+    void injectionsAreRepeatableAndStartAtTheirTime() {
+        NodeOptions o = NodeOptions.parse("--inject", "gas-spike@20s", "--inject=reputation-drop");
+
+        assertThat(o.injections()).containsExactly(new Injection(Injection.Kind.GAS_SPIKE, Duration.ofSeconds(20)),
+                new Injection(Injection.Kind.REPUTATION_DROP, Duration.ZERO));
+        assertThat(o.injections().get(0).activeAt(19_999)).isFalse();
+        assertThat(o.injections().get(0).activeAt(20_000)).isTrue();
+        assertThatThrownBy(() -> NodeOptions.parse("--inject", "meteor@1s")).hasMessageStartingWith(
+                "--inject: 'meteor@1s' names no injection");
+    }
+
+    @Test
+    void aFlappingGasPriceIsHighEightSecondsThenNormalTwo() {
+        Injection flap = Injection.parse("gas-flap@10s");
+
+        assertThat(flap.activeAt(10_000)).isTrue();
+        assertThat(flap.activeAt(17_999)).isTrue();
+        assertThat(flap.activeAt(18_000)).isFalse();
+        assertThat(flap.activeAt(20_000)).isTrue();
+    }
 }

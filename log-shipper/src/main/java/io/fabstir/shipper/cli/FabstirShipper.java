@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             TailCommand.class,
             IndexCommand.class, TemplatesCommand.class, RetentionCommand.class,
-            DemoCommand.class,
+            DemoCommand.class, AlertBridgeCommand.class,
         })
 public final class FabstirShipper implements Runnable {
 

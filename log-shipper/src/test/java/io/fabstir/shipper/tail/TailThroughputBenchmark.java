@@ -162,8 +162,9 @@ public final class TailThroughputBenchmark {
             for (int i = 0; i < lines; i++) {
                 String model = models[r.nextInt(models.length)];
                 long durationMs = 200 + r.nextInt(20_000);
-                w.write("{\"@timestamp\":\"2026-11-24T07:" + String.format("%02d:%02d.%03d", (i / 60_000) % 60,
-                        (i / 1000) % 60, i % 1000) + "Z\",\"log.level\":\"INFO\",\"message\":\"job j-" + i
+                // The encoder's own form: UTC with microseconds.
+                w.write("{\"@timestamp\":\"2026-11-24T07:" + String.format("%02d:%02d.%03d%03d", (i / 60_000) % 60,
+                        (i / 1000) % 60, i % 1000, i % 997) + "Z\",\"log.level\":\"INFO\",\"message\":\"job j-" + i
                         + " completed with model " + model + " in " + durationMs + " ms\",\"log.logger\":"
                         + "\"io.fabstir.node.jobs.JobRunner\",\"process.thread.name\":\"gpu-worker-"
                         + r.nextInt(8) + "\",\"service.name\":\"fabstir-node\",\"service.version\":\"1.4.2\","

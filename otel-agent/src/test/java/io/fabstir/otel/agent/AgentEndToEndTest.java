@@ -100,7 +100,7 @@ class AgentEndToEndTest {
           assertThat(metrics).as(name).contains("# TYPE " + name + " ");
         }
         assertThat(metrics)
-            .contains("fabstir_jobs_processed_total{model=\"llama-3-8b\",status=\"completed\"} 2")
+            .contains("fabstir_jobs_processed_total{model=\"llama-3-8b\",status=\"success\"} 2")
             .contains("fabstir_jobs_processed_total{model=\"llama-3-8b\",status=\"failed\"} 1")
             .contains("fabstir_active_jobs{model=\"llama-3-8b\"} 0")
             .contains("fabstir_errors_total{severity=\"error\",type=\"java.lang.IllegalStateException\"} 1")
@@ -126,7 +126,7 @@ class AgentEndToEndTest {
           Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> read(output).contains("CHAIN DOWN"));
           HttpResponse<String> health = get(httpPort, "/health");
           assertThat(health.statusCode()).isEqualTo(503);
-          assertThat(health.body()).contains("\"status\":\"unhealthy\"").contains("\"chain\":\"unhealthy\"");
+          assertThat(health.body()).contains("\"status\":\"unhealthy\"").contains("\"chain\":{\"status\":\"unhealthy\",\"detail\":\"rpc down\"}");
           assertThat(get(httpPort, "/ready").statusCode()).isEqualTo(503);
         } // closing stdin ends the app; the agent flushes spans and metrics on the way out
         assertThat(app.waitFor(60, TimeUnit.SECONDS)).as(read(output)).isTrue();
@@ -195,7 +195,10 @@ class AgentEndToEndTest {
           .map(Metric::getName)
           .filter(n -> n.startsWith("fabstir_"))
           .collect(Collectors.toSet());
-      assertThat(exported).containsExactlyInAnyOrderElementsOf(CONTRACT_METRICS);
+      // the seed's metrics exactly, plus the host metrics (fabstir_system_*) the extension samples from /proc
+      assertThat(exported.stream().filter(n -> !n.startsWith("fabstir_system_")).collect(Collectors.toSet()))
+          .containsExactlyInAnyOrderElementsOf(CONTRACT_METRICS);
+      assertThat(exported).contains("fabstir_system_load1", "fabstir_system_memory_used_percent");
     }
   }
 

@@ -8,6 +8,7 @@ import io.fabstir.otel.health.HealthResult;
 import io.fabstir.otel.health.HealthStatus;
 import io.fabstir.otel.http.TelemetryEndpoints;
 import io.fabstir.otel.metrics.PrometheusReader;
+import io.fabstir.otel.system.SystemMetrics;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
@@ -17,7 +18,10 @@ import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import java.io.IOException;
 import io.fabstir.otel.diagnostics.AgentAwareLog;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -40,6 +44,7 @@ final class FabstirRuntime {
   private GpuSpanProcessor spanProcessor;
   private PrometheusReader reader;
   private volatile TelemetryEndpoints endpoints;
+  private SystemMetrics systemMetrics;
   private boolean closed;
 
   synchronized FabstirRuntime init(ConfigProperties config) {
@@ -73,6 +78,13 @@ final class FabstirRuntime {
     Meter meter = sdk.getMeterProvider().get("io.fabstir.otel.extension");
     registerGpuGauges(meter);
     registerBuiltInHealth(meter);
+    if (settings.systemMetricsEnabled()) {
+      try {
+        systemMetrics = SystemMetrics.start(meter, settings.systemMetricsInterval());
+      } catch (RuntimeException | LinkageError e) {
+        LOG.warn("host metrics not started (fabstir.system.enabled=false turns them off)", e);
+      }
+    }
     if (settings.httpEnabled()) {
       // Bound off the start-up path too, and under the agent only after it has installed; a port clash is logged,
       // never fatal to the application.
@@ -125,7 +137,9 @@ final class FabstirRuntime {
       return;
     }
     try {
-      endpoints = TelemetryEndpoints.start(settings.httpHost(), settings.httpPort(), reader, sampler::ready);
+      endpoints = TelemetryEndpoints.start(settings.httpHost(), settings.httpPort(), reader, sampler::ready)
+          .builtInHealth(this::builtInHealth)
+          .degradedOk(settings.healthDegradedOk());
       LOG.info("Fabstir /metrics /health /ready on port " + endpoints.port());
     } catch (IOException | RuntimeException e) {
       LOG.warn("Fabstir HTTP endpoints not started on port " + settings.httpPort(), e);
@@ -155,16 +169,49 @@ final class FabstirRuntime {
         .buildWithCallback(
             m -> {
               for (GpuReading r : sampler.latest()) {
-                m.record(value.applyAsDouble(r), Attributes.of(GPU_INDEX, Integer.toString(r.index())));
+                double v = value.applyAsDouble(r);
+                if (!Double.isNaN(v) && v >= 0) { // a reading the device lacks is left out, not reported as 0
+                  m.record(v, Attributes.of(GPU_INDEX, Integer.toString(r.index())));
+                }
               }
             });
   }
 
+  private List<DiskSpaceCheck> disks = List.of();
+
+  /** The extension's own checks with their details, for /health. */
+  private Map<String, Map<String, Object>> builtInHealth() {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    out.put("disk", diskHealth().asMap());
+    out.put("gpu", gpuHealth().asMap());
+    return out;
+  }
+
+  /** The worst of the watched paths, each path's free percent and GB in the details. */
+  HealthResult diskHealth() {
+    HealthStatus worst = HealthStatus.HEALTHY;
+    List<Object> paths = new ArrayList<>();
+    for (DiskSpaceCheck d : disks) {
+      HealthResult r;
+      try {
+        r = d.check();
+      } catch (IOException | RuntimeException e) {
+        r = HealthResult.unhealthy(d.path() + ": " + e.getMessage()).withDetail("path", d.path().toString());
+      }
+      worst = worst.worst(r.status());
+      Map<String, Object> p = new LinkedHashMap<>(r.details());
+      p.put("status", r.status().label());
+      paths.add(p);
+    }
+    return new HealthResult(worst, "", Map.of("paths", paths));
+  }
+
   private void registerBuiltInHealth(Meter meter) {
-    List<DiskSpaceCheck> disks =
+    disks =
         settings.diskPaths().stream()
             .map(p -> new DiskSpaceCheck(p, settings.diskDegradedRatio(), settings.diskUnhealthyRatio()))
             .toList();
+    List<DiskSpaceCheck> disks = this.disks;
     meter
         .gaugeBuilder("fabstir_disk_free_ratio")
         .setDescription("Usable fraction of the file system holding each watched path.")
@@ -185,44 +232,60 @@ final class FabstirRuntime {
         .setUnit("")
         .buildWithCallback(
             m -> {
-              HealthStatus disk = HealthStatus.HEALTHY;
-              for (DiskSpaceCheck d : disks) {
-                disk = disk.worst(run(d));
-              }
-              record(m, "disk", disk);
+              record(m, "disk", diskHealth().status());
               record(m, "gpu", gpuHealth().status());
             });
   }
 
-  private static HealthStatus run(DiskSpaceCheck check) {
-    try {
-      return check.check().status();
-    } catch (IOException | RuntimeException e) {
-      return HealthStatus.UNHEALTHY;
-    }
-  }
-
-  /** No GPU is fine unless fabstir.gpu.required; a stuck sampler or a hot GPU is not. */
+  /**
+   * No GPU is fine unless fabstir.gpu.required; a stuck sampler or a hot GPU is not. A reading a device does not
+   * support (NVML_ERROR_NOT_SUPPORTED: MIG slices, data-centre boards without a sensor) is listed as missing and
+   * changes nothing; a reading that failed with another NVML error makes the check degraded.
+   */
   HealthResult gpuHealth() {
     if (!sampler.ready()) {
-      return HealthResult.healthy("GPU probe starting");
+      return HealthResult.healthy("GPU probe starting").withDetail("gpus", List.of());
     }
     if (!sampler.gpuPresent()) {
-      return settings.gpuRequired()
+      HealthResult r = settings.gpuRequired()
           ? HealthResult.unhealthy("no GPU: " + sampler.problem())
           : HealthResult.healthy("no GPU");
+      return r.withDetail("gpus", List.of()).withDetail("reason", sampler.problem());
     }
     List<GpuReading> latest = sampler.latest();
     Duration staleAfter = sampler.interval().multipliedBy(3).plusSeconds(5);
     if (latest.isEmpty() || sampler.sampleAge().compareTo(staleAfter) > 0) {
       return HealthResult.unhealthy("GPU readings stale: " + sampler.problem());
     }
+    HealthStatus status = HealthStatus.HEALTHY;
+    List<String> problems = new ArrayList<>();
+    List<Object> gpus = new ArrayList<>();
     for (GpuReading r : latest) {
+      Map<String, Object> gpu = new LinkedHashMap<>();
+      gpu.put("index", r.index());
+      gpu.put("name", r.name());
+      gpu.put("uuid", r.uuid());
+      gpu.put("utilization_percent", r.utilizationPercent());
+      gpu.put("memory_used_bytes", r.memoryUsedBytes() < 0 ? null : r.memoryUsedBytes());
+      gpu.put("memory_total_bytes", r.memoryTotalBytes() < 0 ? null : r.memoryTotalBytes());
+      gpu.put("temperature_celsius", r.temperatureCelsius());
+      gpu.put("power_watts", r.powerWatts());
+      if (!r.missing().isEmpty()) {
+        gpu.put("missing", r.missing());
+      }
+      gpus.add(gpu);
       if (r.temperatureCelsius() >= settings.gpuDegradedTemperature()) {
-        return HealthResult.degraded("GPU " + r.index() + " at " + r.temperatureCelsius() + " C");
+        status = status.worst(HealthStatus.DEGRADED);
+        problems.add("GPU " + r.index() + " at " + r.temperatureCelsius() + " C");
+      }
+      for (String m : r.missing()) {
+        if (!m.endsWith(GpuReading.NOT_SUPPORTED)) {
+          status = status.worst(HealthStatus.DEGRADED);
+          problems.add("GPU " + r.index() + " " + m);
+        }
       }
     }
-    return HealthResult.healthy();
+    return new HealthResult(status, String.join("; ", problems), Map.of("gpus", gpus));
   }
 
   private static void record(ObservableDoubleMeasurement m, String check, HealthStatus status) {
@@ -237,6 +300,9 @@ final class FabstirRuntime {
     }
     if (sampler != null) {
       sampler.close();
+    }
+    if (systemMetrics != null) {
+      systemMetrics.close();
     }
   }
 }

@@ -24,6 +24,9 @@ record FabstirSettings(
     List<Path> diskPaths,
     double diskDegradedRatio,
     double diskUnhealthyRatio,
+    boolean healthDegradedOk,
+    boolean systemMetricsEnabled,
+    Duration systemMetricsInterval,
     boolean httpEnabled,
     String httpHost,
     int httpPort) {
@@ -44,6 +47,9 @@ record FabstirSettings(
         config.getList("fabstir.health.disk.paths", List.of(".")).stream().map(Path::of).toList(),
         config.getDouble("fabstir.health.disk.degraded.ratio", 0.10),
         config.getDouble("fabstir.health.disk.unhealthy.ratio", 0.05),
+        config.getBoolean("fabstir.health.degraded-ok", false),
+        config.getBoolean("fabstir.system.enabled", true),
+        config.getDuration("fabstir.system.interval", Duration.ofSeconds(15)),
         // Library mode's install() supplies false as the default; under the agent the endpoints are on.
         config.getBoolean("fabstir.http.enabled", true),
         config.getString("fabstir.http.host", "0.0.0.0"),

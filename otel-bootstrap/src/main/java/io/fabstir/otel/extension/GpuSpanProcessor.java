@@ -128,14 +128,18 @@ final class GpuSpanProcessor implements ExtendedSpanProcessor {
       long total = 0;
       double temp = 0;
       double power = 0;
-      for (GpuReading r : readings) {
-        util += r.utilizationPercent();
-        mem += r.memoryUsedBytes();
-        total += r.memoryTotalBytes();
-        temp = Math.max(temp, r.temperatureCelsius());
-        power += r.powerWatts();
+      for (GpuReading r : readings) { // a reading the device lacks (NaN, -1) adds nothing
+        util += present(r.utilizationPercent());
+        mem += Math.max(0, r.memoryUsedBytes());
+        total += Math.max(0, r.memoryTotalBytes());
+        temp = Math.max(temp, present(r.temperatureCelsius()));
+        power += present(r.powerWatts());
       }
       return new Aggregate(util / readings.size(), mem, total, temp, power);
+    }
+
+    private static double present(double v) {
+      return Double.isNaN(v) ? 0 : v;
     }
   }
 

@@ -8,6 +8,7 @@ import com.sun.jna.ptr.PointerByReference;
 /** The NVML entry points we use (nvml.h). Structs are passed as raw memory to keep JNA reflection out of the way. */
 interface NvmlLibrary extends Library {
   int NVML_SUCCESS = 0;
+  int NVML_ERROR_NOT_SUPPORTED = 3;
   int NVML_TEMPERATURE_GPU = 0;
   /** Buffer sizes from nvml.h (NVML_DEVICE_NAME_V2_BUFFER_SIZE, NVML_DEVICE_UUID_V2_BUFFER_SIZE). */
   int NAME_BUFFER = 96;

@@ -94,6 +94,10 @@ final class NvmlProbe implements GpuProbe {
     return handles.length;
   }
 
+  /**
+   * Each value is read on its own: a device that does not support one query (NVML_ERROR_NOT_SUPPORTED on MIG
+   * slices or boards without a power sensor) or fails it still reports the others, and names what is missing.
+   */
   @Override
   public List<GpuReading> read() {
     if (closed) {
@@ -105,25 +109,44 @@ final class NvmlProbe implements GpuProbe {
       IntByReference milliwatts = new IntByReference();
       for (int i = 0; i < handles.length; i++) {
         Pointer device = handles[i];
-        check(nvml.nvmlDeviceGetUtilizationRates(device, utilization), "nvmlDeviceGetUtilizationRates");
-        check(nvml.nvmlDeviceGetMemoryInfo(device, memory), "nvmlDeviceGetMemoryInfo");
-        check(
-            nvml.nvmlDeviceGetTemperature(device, NvmlLibrary.NVML_TEMPERATURE_GPU, temperature),
-            "nvmlDeviceGetTemperature");
-        check(nvml.nvmlDeviceGetPowerUsage(device, milliwatts), "nvmlDeviceGetPowerUsage");
+        List<String> missing = new ArrayList<>(0);
+        double util =
+            ok(nvml.nvmlDeviceGetUtilizationRates(device, utilization), "utilization", missing)
+                ? Integer.toUnsignedLong(utilization.getInt(0))
+                : Double.NaN;
+        boolean mem = ok(nvml.nvmlDeviceGetMemoryInfo(device, memory), "memory", missing);
+        double temp =
+            ok(nvml.nvmlDeviceGetTemperature(device, NvmlLibrary.NVML_TEMPERATURE_GPU, temperature),
+                    "temperature", missing)
+                ? Integer.toUnsignedLong(temperature.getValue())
+                : Double.NaN;
+        double watts =
+            ok(nvml.nvmlDeviceGetPowerUsage(device, milliwatts), "power", missing)
+                ? Integer.toUnsignedLong(milliwatts.getValue()) / 1000.0
+                : Double.NaN;
         readings.add(
             new GpuReading(
                 i,
                 names[i],
                 uuids[i],
-                Integer.toUnsignedLong(utilization.getInt(0)),
-                memory.getLong(16),
-                memory.getLong(0),
-                Integer.toUnsignedLong(temperature.getValue()),
-                Integer.toUnsignedLong(milliwatts.getValue()) / 1000.0));
+                util,
+                mem ? memory.getLong(16) : -1,
+                mem ? memory.getLong(0) : -1,
+                temp,
+                watts,
+                missing));
       }
     }
     return readings;
+  }
+
+  private static boolean ok(int rc, String what, List<String> missing) {
+    if (rc == NvmlLibrary.NVML_SUCCESS) {
+      return true;
+    }
+    missing.add(
+        what + ": " + (rc == NvmlLibrary.NVML_ERROR_NOT_SUPPORTED ? GpuReading.NOT_SUPPORTED : "NVML error " + rc));
+    return false;
   }
 
   @Override

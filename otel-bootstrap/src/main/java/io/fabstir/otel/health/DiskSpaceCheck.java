@@ -34,11 +34,23 @@ public final class DiskSpaceCheck implements HealthCheck {
 
   @Override
   public HealthResult check() throws IOException {
-    double ratio = freeRatio();
+    FileStore store = Files.getFileStore(path);
+    long total = store.getTotalSpace();
+    long usable = store.getUsableSpace();
+    double ratio = total <= 0 ? 0.0 : (double) usable / total;
     String detail = String.format(java.util.Locale.ROOT, "%s: %.1f%% free", path, ratio * 100);
-    if (ratio < unhealthyBelow) {
-      return HealthResult.unhealthy(detail);
-    }
-    return ratio < degradedBelow ? HealthResult.degraded(detail) : HealthResult.healthy(detail);
+    HealthResult result =
+        ratio < unhealthyBelow
+            ? HealthResult.unhealthy(detail)
+            : ratio < degradedBelow ? HealthResult.degraded(detail) : HealthResult.healthy(detail);
+    return result
+        .withDetail("path", path.toString())
+        .withDetail("free_percent", round(ratio * 100))
+        .withDetail("free_gb", round(usable / 1e9))
+        .withDetail("total_gb", round(total / 1e9));
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
   }
 }

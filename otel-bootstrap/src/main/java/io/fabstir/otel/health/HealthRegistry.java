@@ -17,6 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class HealthRegistry {
 
   public static final String METRIC = "fabstir_health_status";
+  /**
+   * Where the installed registry offers its results to the agent's {@code /health}: a system property holding a
+   * {@code Supplier<Map<String, Map<String, Object>>>} (check name to {@link HealthResult#asMap()}). Only JDK types
+   * cross, since the application's classes and the extension's live in different class loaders.
+   */
+  public static final String RESULTS_PROPERTY = "io.fabstir.health.results";
   static final AttributeKey<String> CHECK = AttributeKey.stringKey("check");
 
   private final Map<String, HealthCheck> checks = new ConcurrentHashMap<>();
@@ -53,6 +59,27 @@ public final class HealthRegistry {
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> results.put(e.getKey(), run(e.getValue())));
     return results;
+  }
+
+  /** Every check's result in the JDK-only form of {@link HealthResult#asMap()}. */
+  public Map<String, Map<String, Object>> snapshot() {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    evaluate().forEach((name, result) -> out.put(name, result.asMap()));
+    return out;
+  }
+
+  /** Offers this registry's results to {@code /health} (see {@link #RESULTS_PROPERTY}). */
+  public void publish() {
+    java.util.function.Supplier<Map<String, Map<String, Object>>> supplier = this::snapshot;
+    System.getProperties().put(RESULTS_PROPERTY, supplier);
+  }
+
+  /** Withdraws what {@link #publish()} offered, if it is still this registry's. */
+  public void withdraw() {
+    Object current = System.getProperties().get(RESULTS_PROPERTY);
+    if (current != null) {
+      System.getProperties().remove(RESULTS_PROPERTY, current);
+    }
   }
 
   /** The worst state over all checks (healthy when there are none). */

@@ -13,27 +13,35 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * {@code /metrics} (Prometheus text), {@code /health} (every {@code fabstir_health_status} check; 503 when any is
- * unhealthy) and {@code /ready} (503 until start-up work such as the GPU probe is done, and while any check is
+ * {@code /metrics} (Prometheus text), {@code /health} (overall status, timestamp, and every
+ * {@code fabstir_health_status} check with its status and details; 503 when any is unhealthy, and when any is
+ * degraded unless {@code fabstir.health.degraded-ok=true}) and {@code /ready} (503 until start-up work such as the GPU probe is done, and while any check is
  * unhealthy) on the JDK's HTTP server: nothing heavy goes into the agent.
  */
 public final class TelemetryEndpoints implements AutoCloseable {
 
   private static final String HEALTH_METRIC = "fabstir_health_status";
+  /** Same value as {@code HealthRegistry.RESULTS_PROPERTY}, which lives on the application's side. */
+  private static final String HEALTH_RESULTS_PROPERTY = "io.fabstir.health.results";
 
   private final HttpServer server;
   private final ExecutorService executor;
   private final PrometheusReader reader;
   private final BooleanSupplier started;
+  private volatile Supplier<Map<String, Map<String, Object>>> builtInDetails = Map::of;
+  private volatile boolean degradedOk;
 
   private TelemetryEndpoints(
       HttpServer server, ExecutorService executor, PrometheusReader reader, BooleanSupplier started) {
@@ -104,6 +112,21 @@ public final class TelemetryEndpoints implements AutoCloseable {
     context.getFilters().removeIf(f -> f.getClass().getName().startsWith("io.opentelemetry."));
   }
 
+  /**
+   * Results of the checks the extension runs itself (disk, GPU) in {@code HealthResult.asMap()} form, shown with
+   * their details in {@code /health}; the application's checks come from {@code HealthRegistry.RESULTS_PROPERTY}.
+   */
+  public TelemetryEndpoints builtInHealth(Supplier<Map<String, Map<String, Object>>> results) {
+    this.builtInDetails = results;
+    return this;
+  }
+
+  /** {@code fabstir.health.degraded-ok}: a degraded node answers /health with 200 instead of 503. */
+  public TelemetryEndpoints degradedOk(boolean ok) {
+    this.degradedOk = ok;
+    return this;
+  }
+
   public int port() {
     return server.getAddress().getPort();
   }
@@ -146,19 +169,58 @@ public final class TelemetryEndpoints implements AutoCloseable {
     if (!allowed(exchange)) {
       return;
     }
-    Map<String, HealthStatus> checks = checks();
-    HealthStatus overall = overall(checks);
-    StringBuilder json = new StringBuilder("{\"status\":\"").append(overall.label()).append("\",\"checks\":{");
-    boolean first = true;
-    for (Map.Entry<String, HealthStatus> e : checks.entrySet()) {
-      if (!first) {
-        json.append(',');
+    Map<String, Object> body = healthBody();
+    HealthStatus overall = HealthStatus.valueOf(String.valueOf(body.get("status")).toUpperCase(java.util.Locale.ROOT));
+    boolean ok = overall == HealthStatus.HEALTHY || (overall == HealthStatus.DEGRADED && degradedOk);
+    send(exchange, ok ? 200 : 503, "application/json", JsonText.write(body) + "\n");
+  }
+
+  /**
+   * {@code {"status":…, "timestamp":…, "checks":{name:{"status":…, "detail":…, "details":{…}}}}}: every check the
+   * metrics carry, with the details of the extension's own checks and of the application's published registry.
+   */
+  Map<String, Object> healthBody() {
+    Map<String, HealthStatus> statuses = checks();
+    Map<String, Map<String, Object>> details = new TreeMap<>();
+    details.putAll(applicationResults());
+    details.putAll(builtInDetails.get());
+    Map<String, Object> checks = new TreeMap<>();
+    HealthStatus overall = HealthStatus.HEALTHY;
+    for (Map.Entry<String, HealthStatus> e : statuses.entrySet()) {
+      Map<String, Object> check = new LinkedHashMap<>();
+      check.put("status", e.getValue().label());
+      Map<String, Object> more = details.get(e.getKey());
+      if (more != null) {
+        more.forEach((k, v) -> {
+          if (!k.equals("status")) {
+            check.put(k, v);
+          }
+        });
       }
-      first = false;
-      json.append('"').append(jsonEscape(e.getKey())).append("\":\"").append(e.getValue().label()).append('"');
+      checks.put(e.getKey(), check);
+      overall = overall.worst(e.getValue());
     }
-    json.append("}}\n");
-    send(exchange, overall == HealthStatus.UNHEALTHY ? 503 : 200, "application/json", json.toString());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", overall.label());
+    body.put("timestamp", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString());
+    body.put("checks", checks);
+    return body;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Map<String, Object>> applicationResults() {
+    Object published = System.getProperties().get(HEALTH_RESULTS_PROPERTY);
+    if (published instanceof Supplier<?> supplier) {
+      try {
+        Object results = supplier.get();
+        if (results instanceof Map<?, ?> map) {
+          return (Map<String, Map<String, Object>>) map;
+        }
+      } catch (RuntimeException e) {
+        return Map.of(); // the statuses from the metrics still stand
+      }
+    }
+    return Map.of();
   }
 
   private void ready(HttpExchange exchange) throws IOException {
@@ -200,10 +262,6 @@ public final class TelemetryEndpoints implements AutoCloseable {
         out.write(bytes);
       }
     }
-  }
-
-  private static String jsonEscape(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
   @Override

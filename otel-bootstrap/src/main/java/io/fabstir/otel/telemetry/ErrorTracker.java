@@ -17,6 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ErrorTracker {
 
+  /** The severity of an error whose caller names none. */
+  public static final String DEFAULT_SEVERITY = "error";
+
   static final int MAX_TYPES = 100;
   static final String OTHER = "other";
   private static final AttributeKey<String> TYPE = AttributeKey.stringKey("type");
@@ -35,9 +38,18 @@ public final class ErrorTracker {
             .build();
   }
 
-  /** Counts {@code error} and marks the current span (if any) as failed with it. */
+  /** Counts {@code error} with severity {@value #DEFAULT_SEVERITY}. */
+  public void record(Throwable error) {
+    record(error, DEFAULT_SEVERITY);
+  }
+
+  /**
+   * Counts {@code error} with the caller's {@code severity} ({@code error}, {@code critical}, …; blank means
+   * {@value #DEFAULT_SEVERITY}) and marks the current span (if any) as failed with it.
+   */
   public void record(Throwable error, String severity) {
-    errors.add(1, Attributes.of(TYPE, boundedType(error.getClass().getName()), SEVERITY, severity));
+    String s = severity == null || severity.isBlank() ? DEFAULT_SEVERITY : severity.strip().toLowerCase(java.util.Locale.ROOT);
+    errors.add(1, Attributes.of(TYPE, boundedType(error.getClass().getName()), SEVERITY, s));
     Span span = Span.current();
     if (span.getSpanContext().isValid()) {
       span.recordException(error);

@@ -5,11 +5,15 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
+import java.util.List;
 import java.util.Locale;
+import org.slf4j.event.KeyValuePair;
 
 /**
  * A Logback appender that feeds {@link ErrorTracker}: every ERROR event carrying a throwable counts in
- * {@code fabstir_errors_total{type,severity="error"}} and marks the current span. It writes nothing itself; the
+ * {@code fabstir_errors_total{type,severity}} and marks the current span. The severity is the event's
+ * {@code severity} key-value pair when the caller gives one
+ * ({@code log.atError().addKeyValue("severity", "critical").setCause(e).log(..)}), else {@code error}. It writes nothing itself; the
  * Fabstir include attaches it to the root logger next to the real appenders. Events logged before
  * {@link FabstirTelemetry#install()} in library mode are not counted, rather than pinning OpenTelemetry to a no-op.
  * Without the OpenTelemetry API on the classpath it stays idle, so the include works in apps that have none.
@@ -36,8 +40,20 @@ public final class ErrorTrackingAppender extends AppenderBase<ILoggingEvent> {
     }
     IThrowableProxy proxy = event.getThrowableProxy();
     if (proxy instanceof ThrowableProxy throwable) {
-      Counting.record(throwable.getThrowable(), event.getLevel().toString().toLowerCase(Locale.ROOT));
+      Counting.record(throwable.getThrowable(), severity(event));
     }
+  }
+
+  static String severity(ILoggingEvent event) {
+    List<KeyValuePair> pairs = event.getKeyValuePairs();
+    if (pairs != null) {
+      for (KeyValuePair kv : pairs) {
+        if ("severity".equals(kv.key) && kv.value != null && !String.valueOf(kv.value).isBlank()) {
+          return String.valueOf(kv.value).strip().toLowerCase(Locale.ROOT);
+        }
+      }
+    }
+    return event.getLevel().toString().toLowerCase(Locale.ROOT);
   }
 
   /** Kept apart so that loading the appender never loads an OpenTelemetry class. */

@@ -38,6 +38,7 @@ public final class FabstirTelemetry implements AutoCloseable {
   private final NodeGauges node;
   private final HealthRegistry health;
   private final ErrorTracker errors;
+  private volatile HeapWatch heapWatch;
 
   private FabstirTelemetry(OpenTelemetry openTelemetry, AutoCloseable ownedSdk) {
     this.openTelemetry = openTelemetry;
@@ -70,9 +71,12 @@ public final class FabstirTelemetry implements AutoCloseable {
       properties.putAll(defaults);
       LibraryModeSdk.Installed sdk = LibraryModeSdk.build(properties);
       current = new FabstirTelemetry(sdk.openTelemetry(), sdk.closer());
+      JvmMetrics.register(sdk.openTelemetry()); // under the agent its runtime metrics give these
     }
     eventMetrics = current.new EventMetrics();
     FabstirEvents.addListener(eventMetrics);
+    current.heapWatch = HeapWatch.start();
+    current.health.publish();
     return current;
   }
 
@@ -142,9 +146,13 @@ public final class FabstirTelemetry implements AutoCloseable {
   /** Flushes and shuts down the SDK this instance installed (nothing under the agent). */
   @Override
   public void close() {
+    if (heapWatch != null) {
+      heapWatch.close();
+    }
     synchronized (FabstirTelemetry.class) {
       if (current == this) {
         current = null;
+        health.withdraw();
         FabstirEvents.removeListener(eventMetrics);
         eventMetrics = null;
       }

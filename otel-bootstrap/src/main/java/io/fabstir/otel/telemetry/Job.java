@@ -53,9 +53,9 @@ public final class Job {
     return this;
   }
 
-  /** Ends the job with status {@code completed}. */
+  /** Ends the job with status {@code success}. */
   public void complete() {
-    owner.finish(this, JobTelemetry.STATUS_COMPLETED, null);
+    owner.finish(this, JobTelemetry.STATUS_SUCCESS, null);
   }
 
   /** Ends the job with an application-chosen status (keep the set of statuses small: it is a metric label). */

@@ -17,14 +17,21 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The seed's {@code onJobStarted}/{@code onJobCompleted}: a {@code job.process} span per job (GPU readings are added
- * by the extension's span processor) and {@code fabstir_jobs_processed_total{status,model}},
+ * by the extension's span processor) and {@code fabstir_jobs_processed_total{status="success"|"failed",model}},
  * {@code fabstir_job_processing_duration_seconds{model}}, {@code fabstir_active_jobs{model}}.
  */
 public final class JobTelemetry {
 
   public static final String SPAN_NAME = "job.process";
-  public static final String STATUS_COMPLETED = "completed";
+  /** {@code status} of a job that finished well (the monitoring guide's value; rules and panels select it). */
+  public static final String STATUS_SUCCESS = "success";
+  /** {@code status} of a job that failed. */
   public static final String STATUS_FAILED = "failed";
+  /**
+   * @deprecated the label value was renamed to {@code success}; this alias keeps callers compiling.
+   */
+  @Deprecated
+  public static final String STATUS_COMPLETED = STATUS_SUCCESS;
 
   static final AttributeKey<String> JOB_ID = AttributeKey.stringKey("fabstir.job.id");
   static final AttributeKey<String> JOB_MODEL = AttributeKey.stringKey("fabstir.job.model");

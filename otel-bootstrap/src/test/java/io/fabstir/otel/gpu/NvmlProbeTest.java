@@ -61,4 +61,29 @@ class NvmlProbeTest {
       assertThat(sampler.problem()).isEmpty();
     }
   }
+
+  @Test
+  void aQueryTheDeviceDoesNotSupportIsNamedMissingAndTheOtherReadingsStillCome() throws Exception {
+    Path library = StubNvml.compile(dir, "STUB_POWER_RC_1=3"); // NVML_ERROR_NOT_SUPPORTED, as on a MIG slice
+    try (GpuProbe probe = GpuProbe.nvml(library.toString())) {
+      GpuReading l4 = probe.read().get(1);
+      assertThat(l4.powerWatts()).isNaN();
+      assertThat(l4.missing()).containsExactly("power: not supported");
+      assertThat(l4.utilizationPercent()).isEqualTo(17);
+      assertThat(l4.temperatureCelsius()).isEqualTo(55);
+      assertThat(l4.memoryUsedBytes()).isEqualTo(1073741824L);
+      assertThat(probe.read().get(0).missing()).isEmpty();
+    }
+  }
+
+  @Test
+  void anNvmlErrorOnOneQueryIsNamedWithItsCodeAndTheOthersStillCome() throws Exception {
+    Path library = StubNvml.compile(dir, "STUB_TEMPERATURE_RC_0=999", "STUB_UTILIZATION_RC_0=15");
+    try (GpuProbe probe = GpuProbe.nvml(library.toString())) {
+      GpuReading a100 = probe.read().get(0);
+      assertThat(a100.missing()).containsExactly("utilization: NVML error 15", "temperature: NVML error 999");
+      assertThat(a100.temperatureCelsius()).isNaN();
+      assertThat(a100.powerWatts()).isEqualTo(215.0);
+    }
+  }
 }

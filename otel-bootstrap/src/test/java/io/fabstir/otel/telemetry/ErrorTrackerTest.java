@@ -2,6 +2,9 @@ package io.fabstir.otel.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import io.opentelemetry.api.OpenTelemetry;
 import org.junit.jupiter.api.Test;
 
@@ -15,5 +18,13 @@ class ErrorTrackerTest {
     }
     assertThat(tracker.boundedType("com.example.E0")).isEqualTo("com.example.E0");
     assertThat(tracker.boundedType("com.example.Late")).isEqualTo(ErrorTracker.OTHER);
+  }
+
+  @Test
+  void theCallersSeverityKeyValueWinsOverTheLevel() {
+    LoggingEvent event = new LoggingEvent("x", new LoggerContext().getLogger("t"), Level.ERROR, "boom", null, null);
+    assertThat(ErrorTrackingAppender.severity(event)).isEqualTo(ErrorTracker.DEFAULT_SEVERITY);
+    event.addKeyValuePair(new org.slf4j.event.KeyValuePair("severity", "Critical"));
+    assertThat(ErrorTrackingAppender.severity(event)).isEqualTo("critical");
   }
 }

@@ -89,20 +89,23 @@ class LibraryModeTest {
       assertThat(metrics).as(name).contains("# TYPE " + name + " ");
     }
     assertThat(metrics)
-        .contains("fabstir_jobs_processed_total{model=\"m\",status=\"completed\"} 1")
+        .contains("fabstir_jobs_processed_total{model=\"m\",status=\"success\"} 1")
         .contains("fabstir_jobs_processed_total{model=\"m\",status=\"failed\"} 1")
         .contains("fabstir_job_processing_duration_seconds_bucket{model=\"m\",le=\"600\"} 2")
         .contains("fabstir_operation_duration_seconds_count{operation=\"load_model\",outcome=\"success\"} 1")
         .contains("fabstir_operation_duration_seconds_count{operation=\"db.query\",outcome=\"success\"} 1")
         .contains("fabstir_operation_duration_seconds_count{operation=\"db.query\",outcome=\"failure\"} 1")
         .contains("fabstir_errors_total{severity=\"error\",type=\"java.lang.IllegalArgumentException\"} 1")
-        .contains("fabstir_gpu_count 2");
+        .contains("fabstir_gpu_count 2")
+        .containsPattern("jvm_memory_used\\{jvm_memory_pool_name=\"[^\"]+\",jvm_memory_type=\"heap\"} \\d+")
+        .containsPattern("jvm_memory_limit\\{jvm_memory_pool_name=\"[^\"]+\",jvm_memory_type=\"heap\"} \\d+")
+        .containsPattern("fabstir_jvm_gc_collections_total\\{gc=\"[^\"]+\"} \\d+");
 
     assertThat(get(port, "/health").statusCode()).isEqualTo(200);
     chainUp.set(false);
     HttpResponse<String> health = get(port, "/health");
     assertThat(health.statusCode()).isEqualTo(503);
-    assertThat(health.body()).contains("\"chain\":\"unhealthy\"").contains("\"disk\":").contains("\"gpu\":\"healthy\"");
+    assertThat(health.body()).contains("\"chain\":{\"status\":\"unhealthy\",\"detail\":\"down\"}").contains("\"disk\":").contains("\"gpu\":{\"status\":\"healthy\"");
     assertThat(get(port, "/ready").statusCode()).isEqualTo(503);
 
     telemetry.close(); // SDK shutdown stops the endpoints and the sampler with it
