@@ -1,5 +1,8 @@
 package io.fabstir.otel.extension;
 
+import io.fabstir.otel.dashboard.Dashboard;
+import io.fabstir.otel.dashboard.DashboardSettings;
+import io.fabstir.otel.dashboard.NotableEvents;
 import io.fabstir.otel.gpu.GpuProbe;
 import io.fabstir.otel.gpu.GpuReading;
 import io.fabstir.otel.gpu.GpuSampler;
@@ -18,6 +21,7 @@ import java.io.IOException;
 import io.fabstir.otel.diagnostics.AgentAwareLog;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -40,6 +44,10 @@ final class FabstirRuntime {
   private GpuSpanProcessor spanProcessor;
   private PrometheusReader reader;
   private volatile TelemetryEndpoints endpoints;
+  private DashboardSettings dashboardSettings;
+  /** Only when the dashboard is on: nothing of it exists otherwise. */
+  private NotableEvents dashboardEvents;
+  private Dashboard dashboard;
   private boolean closed;
 
   synchronized FabstirRuntime init(ConfigProperties config) {
@@ -53,6 +61,10 @@ final class FabstirRuntime {
               : GpuSampler.start(GpuProbe.none("GPU probing off (fabstir.gpu.enabled=false)"), settings.gpuInterval());
       spanProcessor = new GpuSpanProcessor(sampler);
       reader = new PrometheusReader();
+      dashboardSettings = DashboardSettings.from(config);
+      if (dashboardSettings.enabled() && settings.httpEnabled()) {
+        dashboardEvents = new NotableEvents();
+      }
       reader.onShutdown(this::close); // SDK shutdown (JVM exit under the agent, close() in library mode)
     }
     return this;
@@ -60,6 +72,11 @@ final class FabstirRuntime {
 
   synchronized GpuSpanProcessor spanProcessor() {
     return spanProcessor;
+  }
+
+  /** The span processor that feeds the dashboard's recent events, when the dashboard is on. */
+  synchronized Optional<NotableEvents> dashboardEvents() {
+    return Optional.ofNullable(dashboardEvents);
   }
 
   synchronized PrometheusReader reader() {
@@ -127,6 +144,13 @@ final class FabstirRuntime {
     try {
       endpoints = TelemetryEndpoints.start(settings.httpHost(), settings.httpPort(), reader, sampler::ready);
       LOG.info("Fabstir /metrics /health /ready on port " + endpoints.port());
+      if (dashboardEvents != null) {
+        dashboard =
+            Dashboard.start(
+                dashboardSettings, reader, sampler, settings.diskPaths(), TelemetryEndpoints::checks, dashboardEvents);
+        endpoints.mount("/dashboard", dashboard);
+        LOG.info("Fabstir dashboard on http://" + settings.httpHost() + ":" + endpoints.port() + "/dashboard/");
+      }
     } catch (IOException | RuntimeException e) {
       LOG.warn("Fabstir HTTP endpoints not started on port " + settings.httpPort(), e);
     }
@@ -231,6 +255,10 @@ final class FabstirRuntime {
 
   synchronized void close() {
     closed = true;
+    if (dashboard != null) {
+      dashboard.close();
+      dashboard = null;
+    }
     if (endpoints != null) {
       endpoints.close();
       endpoints = null;
