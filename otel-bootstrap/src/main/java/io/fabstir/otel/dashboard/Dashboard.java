@@ -215,7 +215,7 @@ public final class Dashboard implements HttpHandler, AutoCloseable {
   private void writeDisks(Json json) {
     json.name("disks").beginArray();
     for (Path path : disks) {
-      json.beginObject().field("path", path.toString());
+      json.beginObject().field("path", path.toAbsolutePath().normalize().toString());
       try {
         FileStore store = Files.getFileStore(path);
         long total = store.getTotalSpace();
