@@ -68,6 +68,8 @@ public final class Dashboard implements HttpHandler, AutoCloseable {
   private final ScheduledExecutorService sampler = daemon("fabstir-dashboard-sampler");
   private final ExecutorService pusher = daemon("fabstir-dashboard-push");
   private long seq;
+  private long lastCpuNanos = -1;
+  private long lastWallNanos;
   private volatile String latest;
   private volatile long latestSeq;
 
@@ -255,12 +257,24 @@ public final class Dashboard implements HttpHandler, AutoCloseable {
     }
   }
 
-  private static double processCpuPercent() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-      double load = os.getProcessCpuLoad();
-      return load < 0 ? Double.NaN : load * 100;
+  /**
+   * The process's CPU time since the previous snapshot over the wall time and cores of the interval, 0..100. From
+   * the CPU time itself rather than {@code getProcessCpuLoad()}, whose window is "since anyone last asked".
+   */
+  private double processCpuPercent() {
+    if (!(ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)) {
+      return Double.NaN;
     }
-    return Double.NaN;
+    long cpu = os.getProcessCpuTime();
+    long wall = System.nanoTime();
+    double percent = Double.NaN;
+    if (cpu >= 0 && lastCpuNanos >= 0 && wall > lastWallNanos) {
+      int cores = Runtime.getRuntime().availableProcessors();
+      percent = Math.min(100, 100.0 * (cpu - lastCpuNanos) / ((double) (wall - lastWallNanos) * cores));
+    }
+    lastCpuNanos = cpu;
+    lastWallNanos = wall;
+    return percent;
   }
 
   @Override

@@ -35,8 +35,16 @@ public final class NotableEvents implements SpanProcessor {
   private static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
   private static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
 
+  /** Longest title or detail kept: an exception message can be a page long. */
+  static final int MAX_TEXT = 300;
+
   /** One row of the list. */
-  record Event(long epochMillis, String kind, String title, String detail, String traceId) {}
+  record Event(long epochMillis, String kind, String title, String detail, String traceId) {
+    Event {
+      title = cut(title);
+      detail = cut(detail);
+    }
+  }
 
   private final Deque<Event> recent = new ArrayDeque<>(KEEP);
   private long total;
@@ -111,6 +119,10 @@ public final class NotableEvents implements SpanProcessor {
       }
     }
     return data.getStatus().getDescription();
+  }
+
+  private static String cut(String s) {
+    return s == null || s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT - 1) + "…";
   }
 
   private static String orDash(String s) {
