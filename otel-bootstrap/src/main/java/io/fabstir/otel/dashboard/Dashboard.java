@@ -298,7 +298,9 @@ public final class Dashboard implements HttpHandler, AutoCloseable {
         send(exchange, json == null ? 503 : 200, "application/json", bytes(json == null ? "{}" : json));
       }
       case "/events" -> {
-        if (!stream.subscribe(exchange, latestSeq, latest)) {
+        if (method.equals("HEAD")) {
+          send(exchange, 200, "text/event-stream; charset=utf-8", new byte[0]);
+        } else if (!stream.subscribe(exchange, latestSeq, latest)) {
           send(exchange, 503, "text/plain; charset=utf-8", bytes("too many dashboard pages open\n"));
         }
       }
