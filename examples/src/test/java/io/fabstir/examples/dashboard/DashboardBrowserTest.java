@@ -24,12 +24,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 /**
  * The live dashboard in a real browser: the example node under {@code -javaagent:fabstir-otel-agent.jar} with the
- * dashboard on (pushes every 700 ms), Debian's headless Chromium on {@code /dashboard/}. After two pushed updates
- * the values the page shows must be those of {@code /dashboard/snapshot} for the same snapshot, and agree with a
- * {@code /metrics} scrape taken between that snapshot and the next. Screenshot: {@code target/dashboard.png}.
+ * dashboard on (pushes every 700 ms) and the test NVML stub (two GPUs), Debian's headless Chromium on
+ * {@code /dashboard/}. After two pushed updates the values the page shows must be those of
+ * {@code /dashboard/snapshot} for the same snapshot, and agree with a {@code /metrics} scrape taken between that
+ * snapshot and the next. Without NVML the page says "no GPU". Screenshot: {@code target/dashboard.png}.
  */
 @Tag("integration")
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
@@ -48,7 +50,11 @@ class DashboardBrowserTest {
               const events = [...document.querySelectorAll('#events tr')].map(tr => ({
                 kind: tr.children[1].textContent, title: tr.children[2].textContent,
                 trace: tr.children[4].textContent, href: (tr.querySelector('a') || {}).href || null }));
-              return { seq: Number(document.body.dataset.seq || 0), updates: Number(document.body.dataset.updates || 0),
+              const gpus = [...document.querySelectorAll('[data-gpu]')].map(card => {
+                const g = { index: Number(card.dataset.gpu), title: card.querySelector('h2').textContent };
+                card.querySelectorAll('[data-gpu-field]').forEach(e => g[e.dataset.gpuField] = e.textContent);
+                return g; });
+              return { seq: Number(document.body.dataset.seq || 0), gpus: gpus, updates: Number(document.body.dataset.updates || 0),
                        statusClass: document.getElementById('status').className, fields: f, checks: checks,
                        events: events, charts: document.querySelectorAll('.uplot canvas').length };
             })()""";
@@ -68,7 +74,7 @@ class DashboardBrowserTest {
 
     @Test
     void thePageShowsWhatTheSnapshotAndMetricsSayAndUpdatesItselfOverServerSentEvents() throws Exception {
-        String url = startNode();
+        String url = startNode(stubNvml().toString());
         JsonNode ready = awaitSnapshot(url, s -> s.path("jobs").path("failed").asLong() > 0
                 && s.path("events").size() > 0 && s.path("history").path("t").size() >= 3, 60);
         assertThat(ready.path("status").asText()).isIn("healthy", "degraded", "unhealthy");
@@ -104,19 +110,67 @@ class DashboardBrowserTest {
             long s = before.path("seq").asLong();
             JsonNode after = awaitPage(chromium, p -> p.path("seq").asLong() > s, 10);
             Metrics m = Metrics.parse(metrics);
+            assertGpusMatch(after, m);
             assertThat(m.completed()).isBetween(number(before, "jobs.completed"), number(after, "jobs.completed"));
             assertThat(m.failed()).isBetween(number(before, "jobs.failed"), number(after, "jobs.failed"));
             assertThat(m.earnings()).isBetween(number(before, "earnings") - 5e-7, number(after, "earnings") + 5e-7);
             assertThat(List.of(number(before, "staking"), number(after, "staking")))
-                    .anySatisfy(v -> assertThat(v).isCloseTo(m.staking(), org.assertj.core.data.Offset.offset(5e-5)));
+                    .anySatisfy(v -> assertThat(v).isCloseTo(m.staking(), offset(5e-5)));
             assertThat(List.of(number(before, "reputation"), number(after, "reputation")))
-                    .anySatisfy(v -> assertThat(v).isCloseTo(m.reputation(), org.assertj.core.data.Offset.offset(5e-4)));
+                    .anySatisfy(v -> assertThat(v).isCloseTo(m.reputation(), offset(5e-4)));
             assertThat(after.path("updates").asInt()).isGreaterThan(before.path("updates").asInt());
 
             Path png = Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("dashboard.png");
             chromium.screenshot(png);
             assertThat(Files.size(png)).as("screenshot " + png).isGreaterThan(20_000);
         }
+    }
+
+    @Test
+    void withoutNvmlTheGpuCardSaysNoGpuPlainly() throws Exception {
+        String url = startNode(dir.resolve("no-such-dir").resolve("libnvidia-ml.so.1").toString());
+        awaitSnapshot(url, s -> s.path("gpu").path("state").asText().equals("no GPU"), 60);
+
+        try (HeadlessChromium chromium = HeadlessChromium.open(url, dir.resolve("chromium-profile"))) {
+            JsonNode page = awaitPage(chromium, p -> p.path("updates").asInt() >= 1, 30);
+
+            assertThat(page.path("fields").path("gpu.none").asText()).isEqualTo("no GPU");
+            assertThat(page.path("gpus")).isEmpty();
+            assertThat(Metrics.parse(get(url.replace("/dashboard/", "/metrics"))).gpus()).isEmpty();
+        }
+    }
+
+    /** Each GPU card against the snapshot's device and the fabstir_gpu_* series of /metrics. */
+    private static void assertGpusMatch(JsonNode page, Metrics m) {
+        assertThat(page.path("gpus").size()).as("GPU cards").isEqualTo(2).isEqualTo(m.gpus().size());
+        for (JsonNode card : page.path("gpus")) {
+            Map<String, Double> g = m.gpus().get(card.path("index").asText());
+            assertThat(g).as("/metrics series for GPU %s", card.path("index")).isNotNull();
+            assertThat(first(card, "util")).isCloseTo(g.get("fabstir_gpu_utilization_percent"), offset(0.5));
+            assertThat(first(card, "memory")).as(card.path("memory").asText())
+                    .isCloseTo(g.get("fabstir_gpu_memory_used_bytes") / (1L << 30), offset(0.05));
+            assertThat(first(card, "temperature")).isCloseTo(g.get("fabstir_gpu_temperature_celsius"), offset(0.5));
+            assertThat(first(card, "power")).isCloseTo(g.get("fabstir_gpu_power_watts"), offset(0.5));
+        }
+        assertThat(page.path("gpus").get(0).path("title").asText()).isEqualTo("GPU 0 · Fabstir Stub GPU A100");
+    }
+
+    private static double first(JsonNode gpu, String field) {
+        Matcher m = Pattern.compile("-?\\d+(\\.\\d+)?").matcher(gpu.path(field).asText());
+        assertThat(m.find()).as("a number in GPU %s: '%s'", field, gpu.path(field).asText()).isTrue();
+        return Double.parseDouble(m.group());
+    }
+
+    /** The test NVML library (two fixed devices) the agent tests use, built with the machine's gcc. */
+    private Path stubNvml() throws Exception {
+        Path source = Path.of(System.getProperty("fabstir.repo.root"), "otel-bootstrap", "src", "test", "resources",
+                "nvml", "stub_nvml.c");
+        Path library = dir.resolve("libnvidia-ml.so");
+        Process gcc = new ProcessBuilder("gcc", "-shared", "-fPIC", "-O2", "-o", library.toString(), source.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(gcc.getInputStream().readAllBytes());
+        assertThat(gcc.waitFor(60, TimeUnit.SECONDS) && gcc.exitValue() == 0).as("gcc: " + out).isTrue();
+        return library;
     }
 
     /** Every card, check and event row against the snapshot of the same seq. */
@@ -130,18 +184,25 @@ class DashboardBrowserTest {
         assertThat(number(page, "jobs.completed")).isEqualTo(s.path("jobs").path("completed").asDouble());
         assertThat(number(page, "jobs.failed")).isEqualTo(s.path("jobs").path("failed").asDouble());
         assertThat(number(page, "jobs.successRate"))
-                .isCloseTo(100 * s.path("jobs").path("successRate").asDouble(), org.assertj.core.data.Offset.offset(0.05));
+                .isCloseTo(100 * s.path("jobs").path("successRate").asDouble(), offset(0.05));
         assertThat(number(page, "earnings"))
-                .isCloseTo(s.path("earningsEth").path("ETH").asDouble(), org.assertj.core.data.Offset.offset(5e-7));
+                .isCloseTo(s.path("earningsEth").path("ETH").asDouble(), offset(5e-7));
         assertThat(number(page, "staking"))
-                .isCloseTo(s.path("stakingBalanceEth").asDouble(), org.assertj.core.data.Offset.offset(5e-5));
+                .isCloseTo(s.path("stakingBalanceEth").asDouble(), offset(5e-5));
         assertThat(number(page, "reputation"))
-                .isCloseTo(s.path("reputation").asDouble(), org.assertj.core.data.Offset.offset(5e-4));
+                .isCloseTo(s.path("reputation").asDouble(), offset(5e-4));
         long uptime = s.path("uptimeSeconds").asLong();
         assertThat(f.path("uptime").asText()).endsWith((uptime % 60) + "s");
-        // This host has no NVML: the page says so plainly.
-        assertThat(s.path("gpu").path("present").asBoolean()).isFalse();
-        assertThat(f.path("gpu.none").asText()).isEqualTo("no GPU");
+        JsonNode devices = s.path("gpu").path("devices");
+        assertThat(page.path("gpus").size()).isEqualTo(devices.size());
+        for (int i = 0; i < devices.size(); i++) {
+            JsonNode card = page.path("gpus").get(i);
+            JsonNode d = devices.get(i);
+            assertThat(card.path("index").asInt()).isEqualTo(d.path("index").asInt());
+            assertThat(first(card, "util")).isCloseTo(d.path("utilizationPercent").asDouble(), offset(0.5));
+            assertThat(first(card, "temperature")).isCloseTo(d.path("temperatureCelsius").asDouble(), offset(0.5));
+            assertThat(first(card, "power")).isCloseTo(d.path("powerWatts").asDouble(), offset(0.5));
+        }
         Map<String, Object> checks = JSON.convertValue(s.path("checks"), Map.class);
         assertThat(JSON.convertValue(page.path("checks"), Map.class)).isEqualTo(checks);
         assertThat(checks).containsKeys("chain", "disk", "gpu");
@@ -165,13 +226,14 @@ class DashboardBrowserTest {
         return Double.parseDouble(m.group());
     }
 
-    private String startNode() throws Exception {
+    private String startNode(String nvmlLibrary) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-javaagent:" + System.getProperty("fabstir.agent.jar"),
                 "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none",
                 "-Dfabstir.http.host=127.0.0.1", "-Dfabstir.http.port=0",
                 "-Dfabstir.dashboard.enabled=true", "-Dfabstir.dashboard.interval=700ms",
-                "-Dfabstir.dashboard.jaeger.url=" + JAEGER,
+                "-Dfabstir.dashboard.jaeger.url=" + JAEGER, "-Dfabstir.gpu.nvml.library=" + nvmlLibrary,
+                "-Dfabstir.gpu.sample.interval=1s",
                 "-Dfabstir.log.dir=" + dir.resolve("logs"), "-jar", System.getProperty("fabstir.node.jar"),
                 "--failure-rate", "0.3", "--seed", "16", "--exit-on-stdin-eof"));
         node = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
@@ -228,11 +290,14 @@ class DashboardBrowserTest {
     }
 
     /** The few series compared, from Prometheus text; job counts split by the telemetry API's failed status. */
-    record Metrics(double completed, double failed, double earnings, double staking, double reputation) {
+    record Metrics(double completed, double failed, double earnings, double staking, double reputation,
+                   Map<String, Map<String, Double>> gpus) {
         private static final Pattern SAMPLE = Pattern.compile("^(\\w+)(?:\\{([^}]*)})? (\\S+)$");
+        private static final Pattern GPU_INDEX = Pattern.compile("gpu_index=\"(\\d+)\"");
 
         static Metrics parse(String text) {
             double completed = 0, failed = 0, earnings = 0, staking = Double.NaN, reputation = Double.NaN;
+            Map<String, Map<String, Double>> gpus = new java.util.TreeMap<>();
             for (String line : text.split("\n")) {
                 Matcher m = SAMPLE.matcher(line);
                 if (line.startsWith("#") || !m.matches()) {
@@ -251,10 +316,17 @@ class DashboardBrowserTest {
                     case "fabstir_earnings_eth_total" -> earnings += v;
                     case "fabstir_staking_balance_eth" -> staking = v;
                     case "fabstir_reputation_score" -> reputation = v;
+                    case "fabstir_gpu_utilization_percent", "fabstir_gpu_memory_used_bytes",
+                         "fabstir_gpu_temperature_celsius", "fabstir_gpu_power_watts" -> {
+                        Matcher gpu = GPU_INDEX.matcher(labels);
+                        if (gpu.find()) {
+                            gpus.computeIfAbsent(gpu.group(1), k -> new java.util.HashMap<>()).put(m.group(1), v);
+                        }
+                    }
                     default -> { }
                 }
             }
-            return new Metrics(completed, failed, earnings, staking, reputation);
+            return new Metrics(completed, failed, earnings, staking, reputation, gpus);
         }
     }
 }

@@ -86,9 +86,17 @@
       var card = el('div', 'card gpu');
       card.dataset.gpu = String(d.index);
       card.appendChild(el('h2', null, 'GPU ' + d.index + ' · ' + d.name));
-      card.appendChild(el('div', 'value', d.utilizationPercent.toFixed(0) + ' % util'));
-      card.appendChild(el('div', 'sub', 'memory ' + bytes(d.memoryUsedBytes) + ' / ' + bytes(d.memoryTotalBytes)));
-      card.appendChild(el('div', 'sub', d.temperatureCelsius.toFixed(0) + ' °C · ' + d.powerWatts.toFixed(0) + ' W'));
+      var util = el('div', 'value', d.utilizationPercent.toFixed(0) + ' % util');
+      var memory = el('div', 'sub', 'memory ' + bytes(d.memoryUsedBytes) + ' / ' + bytes(d.memoryTotalBytes));
+      var temperature = el('span', null, d.temperatureCelsius.toFixed(0) + ' °C');
+      var power = el('span', null, d.powerWatts.toFixed(0) + ' W');
+      util.dataset.gpuField = 'util';
+      memory.dataset.gpuField = 'memory';
+      temperature.dataset.gpuField = 'temperature';
+      power.dataset.gpuField = 'power';
+      var thermal = el('div', 'sub');
+      thermal.append(temperature, ' · ', power);
+      card.append(util, memory, thermal);
       box.appendChild(card);
     });
   }
