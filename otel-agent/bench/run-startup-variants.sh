@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start-up only, more variants than run-agent-bench.sh (not a test): the official agent, fabstir-otel-agent.jar,
-# the same with the HTTP endpoints off, and with HTTP and GPU off, interleaved; BASELINE_JAR=<another
+# the same with the HTTP endpoints off, with HTTP and GPU off, and with the dashboard on, interleaved; BASELINE_JAR=<another
 # fabstir-otel-agent.jar> adds that build too (e.g. the previous commit's, to compare a change).
 # Needs: mvn -Dbuild.out=target-agent -pl otel-agent -am package -DskipTests
 # Usage: otel-agent/bench/run-startup-variants.sh [runs per variant, default 15]
@@ -15,8 +15,9 @@ declare -A ARGS=(
   [fabstir]="-javaagent:$FABSTIR"
   [fabstir_http_off]="-javaagent:$FABSTIR -Dfabstir.http.enabled=false"
   [fabstir_http_gpu_off]="-javaagent:$FABSTIR -Dfabstir.http.enabled=false -Dfabstir.gpu.enabled=false"
+  [fabstir_dashboard]="-javaagent:$FABSTIR -Dfabstir.dashboard.enabled=true"
 )
-NAMES=(official fabstir fabstir_http_off fabstir_http_gpu_off)
+NAMES=(official fabstir fabstir_http_off fabstir_http_gpu_off fabstir_dashboard)
 if [ -n "${BASELINE_JAR:-}" ]; then ARGS[baseline]="-javaagent:$BASELINE_JAR"; NAMES+=(baseline); fi
 
 for i in $(seq "$RUNS"); do

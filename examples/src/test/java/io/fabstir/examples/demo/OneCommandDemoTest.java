@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,8 +35,13 @@ class OneCommandDemoTest {
                 "-jar", System.getProperty("fabstir.shipper.jar"), "demo", "--duration", "10s")
                 .directory(Path.of(System.getProperty("fabstir.repo.root")).toFile())
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        // While it runs, the node's dashboard the demo prints answers with a snapshot.
+        AtomicReference<String> dashboard = new AtomicReference<>();
+        Thread dashboardProbe = new Thread(() -> dashboard.set(DashboardProbe.snapshotWhileRunning(output, demo)));
+        dashboardProbe.start();
         try {
             assertThat(demo.waitFor(200, TimeUnit.SECONDS)).as("demo still running").isTrue();
+            dashboardProbe.join(10_000);
         } finally {
             demo.destroyForcibly();
         }
@@ -57,6 +63,8 @@ class OneCommandDemoTest {
                 .containsPattern("total demo time: \\d+\\.\\d s")
                 .contains("Fabstir: failed jobs:", "Fabstir: audit trail:", "Fabstir: slow operations:");
 
+        assertThat(dashboard.get()).as("/dashboard/snapshot of the printed URL\n" + out)
+                .contains("\"status\":", "\"jobs\":");
         Matcher work = Pattern.compile("work dir (\\S+)").matcher(out);
         assertThat(work.find()).isTrue();
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(work.group(1))))

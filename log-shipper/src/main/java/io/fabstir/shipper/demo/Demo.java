@@ -181,6 +181,8 @@ public final class Demo {
                 stack.node.pid(), jars.agentJar().getFileName(), jars.nodeJar().getFileName(), nodePort,
                 otlpEndpoint == null ? "; traces not exported (otel.traces.exporter=none)"
                         : "; traces → " + otlpEndpoint);
+        console.step("dashboard: http://127.0.0.1:%d/dashboard/ (the node's live page%s)", nodePort,
+                keepRunning ? "; up until Ctrl-C" : "; --keep-running keeps it up after the report");
 
         LocalElasticsearch es = stack.elasticsearch.get();
         stack.checkRunning();
@@ -346,6 +348,7 @@ public final class Demo {
         console.line("  Prometheus     scrape http://127.0.0.1:%d/metrics (the node: fabstir_jobs_processed_total, ...)",
                 nodePort);
         console.line("                 and http://127.0.0.1:%d/metrics (this shipper: tail and index)", stack.metrics.port());
+        console.line("  Dashboard      http://127.0.0.1:%d/dashboard/ (the node's live page, no Grafana needed)", nodePort);
         console.line("  Grafana        import examples/grafana/fabstir-node-dashboard.json, DS_PROMETHEUS = that Prometheus");
         console.line("  Jaeger         %s/trace/<trace.id>%s", jaegerUrl,
                 otlpEndpoint == null ? " (run with --otlp-endpoint http://localhost:4318 to export traces)" : "");
@@ -367,6 +370,8 @@ public final class Demo {
         p.put("fabstir.http.host", "127.0.0.1");
         p.put("fabstir.http.port", Integer.toString(port));
         p.put("fabstir.log.dir", logDir.toString());
+        p.put("fabstir.dashboard.enabled", "true");
+        p.put("fabstir.dashboard.jaeger.url", jaegerUrl);
         return p;
     }
 

@@ -7,7 +7,8 @@ import java.io.IOException;
 
 /**
  * The shipper's Prometheus endpoint ({@code http://host:port/metrics}) over one registry shared by every subcommand
- * in the JVM ({@link #registry()}), so {@code tail} and {@code index} can each register their metrics once.
+ * in the JVM ({@link #registry()}), so {@code tail} and {@code index} can each register their metrics once; {@code /}
+ * is a small page of the pipeline's own state read from that {@code /metrics}.
  */
 public final class MetricsEndpoint implements AutoCloseable {
 
@@ -24,7 +25,8 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     /** Serves {@link #registry()} on the port (0 picks a free one). */
     public static MetricsEndpoint start(int port) throws IOException {
-        return new MetricsEndpoint(HTTPServer.builder().port(port).registry(registry()).buildAndStart());
+        return new MetricsEndpoint(HTTPServer.builder().port(port).registry(registry())
+                .defaultHandler(new PipelinePage()).buildAndStart());
     }
 
     public int port() {

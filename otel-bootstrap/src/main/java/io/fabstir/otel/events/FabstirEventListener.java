@@ -24,4 +24,8 @@ public interface FabstirEventListener {
 
     default void operation(String operation, Duration duration, boolean success, Map<String, String> labels) {
     }
+
+    /** After {@link #operation}, for an operation slower than its threshold (the one logged at WARN). */
+    default void slowOperation(String operation, Duration duration, boolean success, Map<String, String> labels) {
+    }
 }

@@ -99,6 +99,9 @@ public final class PerfEvents {
         }
         for (FabstirEventListener l : FabstirEvents.LISTENERS) {
             Fields.notify(() -> l.operation(operation, duration, success, labels));
+            if (slow) {
+                Fields.notify(() -> l.slowOperation(operation, duration, success, labels));
+            }
         }
     }
 }

@@ -32,7 +32,11 @@ public final class FabstirCustomizerProvider implements AutoConfigurationCustomi
   public void customize(AutoConfigurationCustomizer customizer) {
     customizer.addPropertiesSupplier(FabstirCustomizerProvider::exporterDefaults);
     customizer.addTracerProviderCustomizer(
-        (builder, config) -> builder.addSpanProcessor(runtime.init(config).spanProcessor()));
+        (builder, config) -> {
+          builder.addSpanProcessor(runtime.init(config).spanProcessor());
+          runtime.dashboardEvents().ifPresent(builder::addSpanProcessor);
+          return builder;
+        });
     customizer.addMeterProviderCustomizer(this::customizeMeters);
   }
 

@@ -1,5 +1,8 @@
 package io.fabstir.otel.extension;
 
+import io.fabstir.otel.dashboard.Dashboard;
+import io.fabstir.otel.dashboard.DashboardSettings;
+import io.fabstir.otel.dashboard.NotableEvents;
 import io.fabstir.otel.gpu.GpuProbe;
 import io.fabstir.otel.gpu.GpuReading;
 import io.fabstir.otel.gpu.GpuSampler;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -45,6 +49,10 @@ final class FabstirRuntime {
   private PrometheusReader reader;
   private volatile TelemetryEndpoints endpoints;
   private SystemMetrics systemMetrics;
+  private DashboardSettings dashboardSettings;
+  /** Only when the dashboard is on: nothing of it exists otherwise. */
+  private NotableEvents dashboardEvents;
+  private Dashboard dashboard;
   private boolean closed;
 
   synchronized FabstirRuntime init(ConfigProperties config) {
@@ -58,6 +66,10 @@ final class FabstirRuntime {
               : GpuSampler.start(GpuProbe.none("GPU probing off (fabstir.gpu.enabled=false)"), settings.gpuInterval());
       spanProcessor = new GpuSpanProcessor(sampler);
       reader = new PrometheusReader();
+      dashboardSettings = DashboardSettings.from(config);
+      if (dashboardSettings.enabled() && settings.httpEnabled()) {
+        dashboardEvents = new NotableEvents();
+      }
       reader.onShutdown(this::close); // SDK shutdown (JVM exit under the agent, close() in library mode)
     }
     return this;
@@ -65,6 +77,11 @@ final class FabstirRuntime {
 
   synchronized GpuSpanProcessor spanProcessor() {
     return spanProcessor;
+  }
+
+  /** The span processor that feeds the dashboard's recent events, when the dashboard is on. */
+  synchronized Optional<NotableEvents> dashboardEvents() {
+    return Optional.ofNullable(dashboardEvents);
   }
 
   synchronized PrometheusReader reader() {
@@ -141,6 +158,13 @@ final class FabstirRuntime {
           .builtInHealth(this::builtInHealth)
           .degradedOk(settings.healthDegradedOk());
       LOG.info("Fabstir /metrics /health /ready on port " + endpoints.port());
+      if (dashboardEvents != null) {
+        dashboard =
+            Dashboard.start(
+                dashboardSettings, reader, sampler, settings.diskPaths(), TelemetryEndpoints::checks, dashboardEvents);
+        endpoints.mount("/dashboard", dashboard);
+        LOG.info("Fabstir dashboard on http://" + settings.httpHost() + ":" + endpoints.port() + "/dashboard/");
+      }
     } catch (IOException | RuntimeException e) {
       LOG.warn("Fabstir HTTP endpoints not started on port " + settings.httpPort(), e);
     }
@@ -294,6 +318,10 @@ final class FabstirRuntime {
 
   synchronized void close() {
     closed = true;
+    if (dashboard != null) {
+      dashboard.close();
+      dashboard = null;
+    }
     if (endpoints != null) {
       endpoints.close();
       endpoints = null;

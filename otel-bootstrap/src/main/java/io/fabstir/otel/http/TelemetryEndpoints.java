@@ -2,6 +2,7 @@ package io.fabstir.otel.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.fabstir.otel.health.HealthStatus;
 import io.fabstir.otel.metrics.PrometheusReader;
@@ -127,6 +128,11 @@ public final class TelemetryEndpoints implements AutoCloseable {
     return this;
   }
 
+  /** Serves {@code handler} under {@code path} too (the dashboard), untraced like the built-in endpoints. */
+  public void mount(String path, HttpHandler handler) {
+    untraced(server.createContext(path, handler));
+  }
+
   public int port() {
     return server.getAddress().getPort();
   }
@@ -136,7 +142,8 @@ public final class TelemetryEndpoints implements AutoCloseable {
     return checks(reader.collect());
   }
 
-  static Map<String, HealthStatus> checks(Collection<MetricData> metrics) {
+  /** Health of every check in {@code metrics}, as {@code /health} reads it. */
+  public static Map<String, HealthStatus> checks(Collection<MetricData> metrics) {
     Map<String, HealthStatus> checks = new TreeMap<>();
     for (MetricData m : metrics) {
       if (!m.getName().equals(HEALTH_METRIC) || m.getType() != MetricDataType.DOUBLE_GAUGE) {

@@ -83,12 +83,18 @@ public final class FabstirTelemetry implements AutoCloseable {
   /**
    * Performance events ({@code FabstirEvents.perf(log).measure(..)}) also feed
    * {@code fabstir_operation_duration_seconds{operation,outcome}}, so one call gives the log record and the metric.
-   * The slow WARN is the event's own record, so none is added here.
+   * The slow WARN is the event's own record, so none is added here; a slow one also becomes a span (see
+   * {@link OperationTimer}).
    */
   private final class EventMetrics implements FabstirEventListener {
     @Override
     public void operation(String operation, Duration duration, boolean success, Map<String, String> labels) {
       operations.recordMetric(operation, duration, success ? "success" : "failure");
+    }
+
+    @Override
+    public void slowOperation(String operation, Duration duration, boolean success, Map<String, String> labels) {
+      operations.slowSpan(operation, duration, success ? "success" : "failure");
     }
   }
 

@@ -4,28 +4,38 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.trace.Tracer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The seed's StatsD timers, the OpenTelemetry way: {@code fabstir_operation_duration_seconds{operation,outcome}},
  * and a WARN log line for any operation slower than the threshold ({@code fabstir.operation.slow.threshold},
- * default 1s). Keep operation names a small fixed set: they are a metric label.
+ * default 1s). Keep operation names a small fixed set: they are a metric label. A slow operation also becomes a
+ * span of its own (child of the current span, {@code fabstir.perf.slow=true}), so it shows in its trace and reaches
+ * the agent, whose dashboard lists it.
  */
 public final class OperationTimer {
 
   private static final Logger LOG = LoggerFactory.getLogger(OperationTimer.class);
   private static final AttributeKey<String> OPERATION = AttributeKey.stringKey("operation");
   private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
+  private static final AttributeKey<String> SPAN_OPERATION = AttributeKey.stringKey("fabstir.perf.operation");
+  private static final AttributeKey<Boolean> SPAN_SLOW = AttributeKey.booleanKey("fabstir.perf.slow");
+  private static final AttributeKey<String> SPAN_OUTCOME = AttributeKey.stringKey("event.outcome");
 
   private final DoubleHistogram duration;
+  private final Tracer tracer;
   private final Duration slowThreshold;
 
   OperationTimer(OpenTelemetry openTelemetry, Duration slowThreshold) {
     this.slowThreshold = slowThreshold;
+    this.tracer = openTelemetry.getTracer("io.fabstir.otel.operations");
     this.duration =
         openTelemetry
             .getMeter("io.fabstir.otel.operations")
@@ -87,7 +97,22 @@ public final class OperationTimer {
       LOG.warn(
           "Slow operation {} took {} ms (threshold {} ms, outcome {})",
           operation, elapsed.toMillis(), slowThreshold.toMillis(), outcome);
+      slowSpan(operation, elapsed, outcome);
     }
+  }
+
+  /** A span covering a slow operation that just ended, marked {@code fabstir.perf.slow=true}. */
+  void slowSpan(String operation, Duration elapsed, String outcome) {
+    Instant now = Instant.now();
+    long end = TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
+    tracer
+        .spanBuilder(operation)
+        .setStartTimestamp(end - elapsed.toNanos(), TimeUnit.NANOSECONDS)
+        .setAttribute(SPAN_OPERATION, operation)
+        .setAttribute(SPAN_SLOW, true)
+        .setAttribute(SPAN_OUTCOME, outcome)
+        .startSpan()
+        .end(end, TimeUnit.NANOSECONDS);
   }
 
   /** The histogram only: for operations whose log record (and slow WARN) is written by the event API. */
