@@ -40,6 +40,13 @@ public final class EventCatalog {
         }
     }
 
+    /** Every known event as (contract, event name). */
+    public List<Map.Entry<FabstirContract, String>> events() {
+        return byTopic.values().stream().map(sp -> Map.entry(sp.contract, sp.name))
+                .sorted(Map.Entry.<FabstirContract, String>comparingByKey().thenComparing(Map.Entry.comparingByValue()))
+                .toList();
+    }
+
     /** topic 0 of every known event, for the {@code eth_getLogs} filter. */
     public List<String> topics() {
         return List.copyOf(byTopic.keySet());

@@ -34,6 +34,11 @@ final class ChainMetrics {
                 .help("Failed polls of the chain RPC (unreachable, error answer, undecodable)").register(r);
     }
 
+    /** Creates the series at 0, so the first event is an increase for {@code increase()} and the alert rule. */
+    void declare(io.fabstir.chain.contracts.FabstirContract contract, String event) {
+        events.labelValues(contract.contractName(), event);
+    }
+
     void event(DecodedEvent e) {
         events.labelValues(e.contract().contractName(), e.event()).inc();
     }

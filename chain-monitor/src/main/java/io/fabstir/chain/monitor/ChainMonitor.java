@@ -100,6 +100,7 @@ public final class ChainMonitor implements AutoCloseable {
         this.backoffMax = b.backoffMax;
         PrometheusRegistry registry = Objects.requireNonNull(b.registry, "registry");
         this.metrics = new ChainMetrics(registry);
+        catalog.events().forEach(e -> metrics.declare(e.getKey(), e.getValue()));
         this.gas = b.gasTracker != null ? b.gasTracker : GasTracker.register(registry);
         this.health = b.health != null ? b.health : new ChainHealth(Duration.ofMinutes(5), Clock.systemUTC());
         this.economics = b.nodeAddress == null ? null
