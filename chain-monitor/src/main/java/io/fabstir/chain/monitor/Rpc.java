@@ -63,6 +63,10 @@ public final class Rpc {
         } catch (RuntimeException e) {
             // web3j throws unchecked exceptions for answers it cannot parse (garbage, HTML error pages).
             throw new IOException(request.getMethod() + ": unreadable answer: " + e.getMessage(), e);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(request.getMethod() + ": answer is not JSON-RPC: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new IOException(request.getMethod() + ": " + e.getMessage(), e);
         }
         if (r == null) throw new IOException(request.getMethod() + ": no answer");
         if (r.hasError()) {
