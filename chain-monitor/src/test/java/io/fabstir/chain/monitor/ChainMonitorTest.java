@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabstir.chain.contracts.FabstirContract;
 import io.fabstir.chain.gas.GasPricePoller;
+import io.fabstir.chain.gas.GasTracker;
 import io.fabstir.chain.http.MonitorEndpoint;
 import io.fabstir.otel.health.HealthRegistry;
 import java.math.BigInteger;
@@ -206,6 +207,22 @@ class ChainMonitorTest {
             assertThat(m.nextBlock()).isEqualTo(-1);
             assertThat(dir.resolve("cursor.json")).doesNotExist();
         }
+    }
+
+    @Test
+    void gasTrackerRecordsTheNodesOwnTransactionsByMethodAndContract() throws Exception {
+        Rpc rpc = Rpc.connect(anvil.rpcUrl());
+        Deployment d = deploy(rpc);
+        PrometheusRegistry r = new PrometheusRegistry();
+        GasTracker gas = GasTracker.register(r);
+        Scenario s = new Scenario(rpc, d, gas);
+        s.registerHost(1, new BigDecimal("1"));
+        s.postJob(new BigDecimal("0.01"));
+        String text = scrape(r);
+        assertThat(text).contains("fabstir_gas_used_count{contract=\"NodeRegistry\",method=\"register\"} 1")
+                .contains("fabstir_gas_used_bucket{contract=\"NodeRegistry\",method=\"register\",le=\"21000.0\"} 0")
+                .contains("fabstir_gas_used_bucket{contract=\"NodeRegistry\",method=\"register\",le=\"1000000.0\"} 1")
+                .contains("fabstir_transaction_cost_eth_count{contract=\"JobMarketplace\",method=\"postJob\"} 1");
     }
 
     @Test

@@ -92,6 +92,11 @@ public record ChainConfig(String rpcUrl, Map<FabstirContract, String> contracts,
     }
 
     private static String address(Settings s, String key, String v) {
+        if (v.trim().matches("\\d{20,}")) {
+            // YAML reads an unquoted 0x… as a hexadecimal integer.
+            throw new ConfigException(key, "reads as the number " + v.trim() + ": quote the address in YAML, "
+                    + key.substring(key.lastIndexOf('.') + 1) + ": \"0x…\" (from " + s.origin(key) + ")");
+        }
         if (!ADDRESS.matcher(v.trim()).matches()) {
             throw new ConfigException(key, "'" + v + "' is not an address (0x followed by 40 hex digits) (from "
                     + s.origin(key) + ")");
