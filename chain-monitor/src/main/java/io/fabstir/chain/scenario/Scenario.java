@@ -103,6 +103,25 @@ public final class Scenario {
         propose(1, "raise the minimum stake to 1 ETH");
     }
 
+    /**
+     * Puts {@code jobs} JobPosted events into one block: automine off, the transactions submitted, one block mined,
+     * automine back on (for load measurements).
+     */
+    public void postJobsInOneBlock(int jobs, BigDecimal paymentEth) throws IOException {
+        rpc.raw("evm_setAutomine", List.of(false));
+        try {
+            for (int i = 0; i < jobs; i++) {
+                tx.submit(renter(), d.address(FabstirContract.JOB_MARKETPLACE), wei(paymentEth), "postJob",
+                        List.of(new Utf8String(MODELS[(this.jobs + i) % MODELS.length])));
+            }
+            mine(1);
+        } finally {
+            rpc.raw("evm_setAutomine", List.of(true));
+        }
+        this.jobs += jobs;
+        emitted.merge("JobMarketplace.JobPosted", jobs, Integer::sum);
+    }
+
     /** Mines {@code n} empty blocks (anvil), so the last events get their confirmations. */
     public void mine(int n) throws IOException {
         rpc.raw("anvil_mine", List.of("0x" + Integer.toHexString(n)));

@@ -36,6 +36,16 @@ public final class Transactions {
         return send(Transaction.createFunctionCallTransaction(from, null, null, GAS_LIMIT, to, valueWei, data), name);
     }
 
+    /** Sends without waiting for the receipt (a node without automine keeps it pending); returns the hash. */
+    public String submit(String from, String to, BigInteger valueWei, String name, List<Type> args) throws IOException {
+        @SuppressWarnings("rawtypes")
+        List<Type> in = List.copyOf(args);
+        String data = FunctionEncoder.encode(new Function(name, in, List.of()));
+        return Rpc.send(web3j.ethSendTransaction(
+                Transaction.createFunctionCallTransaction(from, null, null, GAS_LIMIT, to, valueWei, data)))
+                .getTransactionHash();
+    }
+
     /** Deploys creation bytecode (with any constructor arguments appended); returns the receipt. */
     public TransactionReceipt deploy(String from, String bytecodeHex) throws IOException {
         return send(Transaction.createContractTransaction(from, null, null, GAS_LIMIT, BigInteger.ZERO,
