@@ -1,13 +1,18 @@
 package io.fabstir.examples.ops;
 
+import io.fabstir.chain.contracts.FabstirContract;
+import io.fabstir.chain.gas.GasTracker;
+import io.fabstir.chain.monitor.ChainMonitor;
+import io.fabstir.chain.monitor.Rpc;
+import io.fabstir.shipper.metrics.ShipperMetrics;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.fabstir.shipper.metrics.ShipperMetrics;
-
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,6 +67,7 @@ final class ExportedSeries {
             try {
                 Set<Series> all = new LinkedHashSet<>(node());
                 all.addAll(pipeline());
+                all.addAll(chain());
                 List<Series> sorted = new ArrayList<>(all);
                 sorted.sort((a, b) -> a.toString().compareTo(b.toString()));
                 Files.createDirectories(file().getParent());
@@ -147,6 +153,36 @@ final class ExportedSeries {
         return out;
     }
 
+    /**
+     * The chain monitor's series ({@code fabstir-shipper chain}): the monitor built as the command builds it, which
+     * declares every (contract, event) counter at 0; its package-private event metrics driven as the monitor drives
+     * them on decoded events; and the gas histograms through {@code GasTracker.track} with a receipt.
+     */
+    private static List<Series> chain() throws IOException, InterruptedException {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        Path dir = Files.createTempDirectory("fabstir-exported-chain");
+        GasTracker gas = GasTracker.register(registry);
+        Rpc rpc = Rpc.connect("http://127.0.0.1:1"); // never called: building the monitor reads nothing from the chain
+        try {
+            ChainMonitor.Builder b = ChainMonitor.builder().rpc(rpc).cursorFile(dir.resolve("cursor.json"))
+                    .eventLog(dir.resolve("events.json")).registry(registry).gasTracker(gas);
+            for (FabstirContract c : FabstirContract.values()) {
+                b.contract(c, "0x" + "1".repeat(40));
+            }
+            b.build();
+        } finally {
+            rpc.close();
+        }
+        TransactionReceipt receipt = new TransactionReceipt();
+        receipt.setGasUsed("0x5208");
+        receipt.setEffectiveGasPrice("0x3b9aca00");
+        gas.track(receipt, "completeJob", FabstirContract.JOB_MARKETPLACE.contractName());
+        // A second ChainMetrics on its own registry: its event methods, with a model the example node runs.
+        List<Series> out = new ArrayList<>(scrape(registry));
+        out.addAll(scrape(sink("io.fabstir.chain.monitor.ChainMetrics")));
+        return out;
+    }
+
     private static PrometheusRegistry sink(String className) {
         PrometheusRegistry registry = new PrometheusRegistry();
         try {
@@ -154,7 +190,8 @@ final class ExportedSeries {
             c.setAccessible(true);
             Object metrics = c.newInstance(registry);
             for (Method method : metrics.getClass().getDeclaredMethods()) {
-                boolean primitives = java.util.Arrays.stream(method.getParameterTypes()).allMatch(Class::isPrimitive);
+                boolean primitives = java.util.Arrays.stream(method.getParameterTypes())
+                        .allMatch(t -> t.isPrimitive() || t == String.class || t == BigDecimal.class);
                 if (java.lang.reflect.Modifier.isStatic(method.getModifiers()) || method.isSynthetic()
                         || method.getReturnType() != void.class || !primitives) {
                     continue;
@@ -182,6 +219,12 @@ final class ExportedSeries {
         }
         if (type == long.class) {
             return 1L;
+        }
+        if (type == String.class) {
+            return "llama-3-8b-instruct";
+        }
+        if (type == BigDecimal.class) {
+            return BigDecimal.ONE;
         }
         throw new IllegalStateException("no argument for a " + type + " parameter");
     }

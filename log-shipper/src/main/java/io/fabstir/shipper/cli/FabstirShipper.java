@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             TailCommand.class,
             IndexCommand.class, TemplatesCommand.class, RetentionCommand.class,
             DemoCommand.class, AlertBridgeCommand.class,
+            ChainCommand.class,
         })
 public final class FabstirShipper implements Runnable {
 

@@ -174,6 +174,8 @@ public final class Demo {
         console.step("tail: following %s → Kafka %s (node_id %s, environment demo)", logDir.resolve("*.json"),
                 Pipeline.TOPIC, nodeId);
 
+        stack.chain = ChainDemo.startIfAvailable(console, work, logDir);
+
         int nodePort = freePort();
         stack.node = NodeProcess.start(jars, nodeDir, nodeProperties(logDir, nodePort),
                 keepRunning ? List.of() : List.of("--duration", duration.toMillis() + "ms"));
@@ -235,6 +237,8 @@ public final class Demo {
             console.line("No job failed in this run (about 8%% do): nothing to follow to its trace.");
         }
         console.blank();
+        String chainProblem = stack.chain == null ? null : stack.chain.report(console, stack.connection.client());
+        console.blank();
         explore(console, stack, work, nodePort, es.url());
         console.blank();
 
@@ -258,7 +262,10 @@ public final class Demo {
             counts.append(counts.length() == 0 ? "" : ", ").append(ds).append(' ').append(datasets.getOrDefault(ds, 0L));
         }
         int code;
-        if (missing.isEmpty() && nodeProblem == null) {
+        if (stack.chain != null) {
+            counts.append(", fabstir.contract ").append(datasets.getOrDefault("fabstir.contract", 0L));
+        }
+        if (missing.isEmpty() && nodeProblem == null && chainProblem == null) {
             console.line("RESULT: OK: %s", counts);
             code = 0;
         } else {
@@ -269,6 +276,9 @@ public final class Demo {
             }
             if (nodeProblem != null) {
                 console.raw("  " + nodeProblem);
+            }
+            if (chainProblem != null) {
+                console.raw("  " + chainProblem);
             }
             console.line("  node output: %s; pipeline logs: %s", node.output(), work.resolve("demo.log"));
             code = 1;
@@ -349,6 +359,9 @@ public final class Demo {
                 nodePort);
         console.line("                 and http://127.0.0.1:%d/metrics (this shipper: tail and index)", stack.metrics.port());
         console.line("  Dashboard      http://127.0.0.1:%d/dashboard/ (the node's live page, no Grafana needed)", nodePort);
+        if (stack.chain != null) {
+            console.line("                 and http://127.0.0.1:%d/metrics (the chain monitor; /health too)", stack.chain.port());
+        }
         console.line("  Grafana        import examples/grafana/fabstir-node-dashboard.json, DS_PROMETHEUS = that Prometheus");
         console.line("  Jaeger         %s/trace/<trace.id>%s", jaegerUrl,
                 otlpEndpoint == null ? " (run with --otlp-endpoint http://localhost:4318 to export traces)" : "");
@@ -380,7 +393,7 @@ public final class Demo {
         return Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

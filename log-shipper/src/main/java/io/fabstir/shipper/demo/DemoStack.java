@@ -16,6 +16,7 @@ final class DemoStack {
 
     private final Console console;
     volatile NodeProcess node;
+    volatile ChainDemo chain;
     final Pipeline pipeline = new Pipeline();
     volatile SearchableWatch watch;
     volatile EsConnection connection;
@@ -54,6 +55,7 @@ final class DemoStack {
         }
         closed = true;
         quietly("node", node);
+        quietly("chain", chain);
         quietly("pipeline", pipeline);
         quietly("watch", watch);
         quietly("elasticsearch client", connection);
