@@ -258,29 +258,22 @@ final class CredentialShapes {
     }
 
     private static boolean hex(String t, int from, int to) {
-        for (int k = from; k < to; k++) {
-            char c = t.charAt(k);
-            if (!isDigit(c) && !(c >= 'a' && c <= 'f')) {
-                return false;
-            }
-        }
-        return true;
+        return allIn(t, from, to, '0', '9', 'a', 'f');
     }
 
     private static boolean upperOrDigits(String t, int from, int to) {
-        for (int k = from; k < to; k++) {
-            char c = t.charAt(k);
-            if (!isDigit(c) && !(c >= 'A' && c <= 'Z')) {
-                return false;
-            }
-        }
-        return true;
+        return allIn(t, from, to, '0', '9', 'A', 'Z');
     }
 
     private static boolean lowers(String t, int from, int to) {
+        return allIn(t, from, to, 'a', 'z', 'a', 'z');
+    }
+
+    /** Every char of [from, to) lies in [lo1, hi1] or [lo2, hi2]. */
+    private static boolean allIn(String t, int from, int to, char lo1, char hi1, char lo2, char hi2) {
         for (int k = from; k < to; k++) {
             char c = t.charAt(k);
-            if (c < 'a' || c > 'z') {
+            if ((c < lo1 || c > hi1) && (c < lo2 || c > hi2)) {
                 return false;
             }
         }

@@ -126,6 +126,9 @@ public final class TailThroughputBenchmark {
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             int tick = 0;
             while (System.nanoTime() < deadline) {
+                // alive is read before the offset: a sender that exits after its last ack is then judged on a
+                // fresh offset (read after, a stale offset of the moment before the exit failed the run)
+                boolean alive = p.isAlive();
                 long end = c.endOffsets(List.of(tp)).get(tp);
                 double now = System.nanoTime() / 1e9;
                 if (s.t0 == 0 && end > 0) {
@@ -146,7 +149,7 @@ public final class TailThroughputBenchmark {
                     s.t1 = now;
                     return s;
                 }
-                if (!p.isAlive()) {
+                if (!alive) {
                     throw new IllegalStateException("process exited with " + p.exitValue() + " at offset " + end);
                 }
                 Thread.sleep(100);
