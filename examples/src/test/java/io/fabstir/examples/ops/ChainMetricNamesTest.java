@@ -13,7 +13,10 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The chain section of metric-names.txt is what the chain monitor really registers (no RPC needed to build it). */
+/**
+ * The chain monitor registers exactly the chain families the rules and the Chain row may use (no RPC needed to build
+ * it); ExportedSeries scrapes the same registry for the selector checks of the integration tests.
+ */
 class ChainMetricNamesTest {
     @TempDir
     Path dir;
@@ -35,6 +38,5 @@ class ChainMetricNamesTest {
         assertThat(registered).containsExactlyInAnyOrder("fabstir_contract_events_total", "fabstir_job_value_eth",
                 "fabstir_payments_released_eth_total", "fabstir_job_completion_seconds", "fabstir_chain_rpc_errors_total",
                 "fabstir_gas_used", "fabstir_transaction_cost_eth");
-        assertThat(ExportedSeries.names()).containsAll(registered);
     }
 }
