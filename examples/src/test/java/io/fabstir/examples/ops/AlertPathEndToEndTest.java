@@ -20,11 +20,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.DayOfWeek;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The whole alert path on real parts: the example node under the agent with failure injection, a real Prometheus
  * (Debian's 2.42) scraping it with the shipped prometheus.yml and rules, two real Alertmanagers (0.25) with the
  * shipped routing, whose receivers point at {@link ChannelReceivers} (Discord through the product's
- * {@code alert-bridge}, PagerDuty Events v2, Telegram Bot API, SMTP). Alertmanager A runs in a time zone where it is outside business hours now, B in one where it is inside, so
- * one run shows both sides of the business-hours mute. Time runs {@value AlertStackConfig#TIME_SCALE} times faster
+ * {@code alert-bridge}, PagerDuty Events v2, Telegram Bot API, SMTP). The shipped business-hours window is placed
+ * relative to the test's own now ({@link BusinessHours#placedFor}): for Alertmanager A it ended before now, for B it
+ * covers now and the whole run, so one run shows both sides of the mute on any day at any hour. Time runs {@value AlertStackConfig#TIME_SCALE} times faster
  * (see {@link AlertStackConfig}): the guide's 5-minute cooldown is 5 s here.
  *
  * <p>The node has no GPU (fabstir.gpu.enabled=false), half its jobs fail, its watched disk is an 8 MiB tmpfs filled
@@ -74,6 +72,7 @@ class AlertPathEndToEndTest {
     @BeforeAll
     void runTheScenario() throws Exception {
         dir = Files.createTempDirectory("fabstir-alert-path");
+        Instant now = Instant.now(); // the test's own now: the business-hours windows are placed around it
         Path moduleDir = OpsTools.moduleDir();
         offHours = new ChannelReceivers();
         businessHours = new ChannelReceivers();
@@ -87,10 +86,10 @@ class AlertPathEndToEndTest {
         bridgeB = DiscordBridge.start("127.0.0.1", 0, businessHours.discordWebhookUrl());
         startAlertmanager(amBinary, "am-a", portA, AlertStackConfig.alertmanager(
                 moduleDir.resolve("alertmanager/alertmanager.yml"), dir.resolve("am-a"), offHours,
-                "http://127.0.0.1:" + bridgeA.port(), zone(false).getId(), fileSecrets));
+                "http://127.0.0.1:" + bridgeA.port(), BusinessHours.placedFor(now, false), fileSecrets));
         startAlertmanager(amBinary, "am-b", portB, AlertStackConfig.alertmanager(
                 moduleDir.resolve("alertmanager/alertmanager.yml"), dir.resolve("am-b"), businessHours,
-                "http://127.0.0.1:" + bridgeB.port(), zone(true).getId(), fileSecrets));
+                "http://127.0.0.1:" + bridgeB.port(), BusinessHours.placedFor(now, true), fileSecrets));
 
         Path disk = dir.resolve("disk");
         Files.createDirectories(disk);
@@ -268,34 +267,6 @@ class AlertPathEndToEndTest {
             assertThat(JSON.readTree(n.body()).at("/embeds/0/color").asInt()).as("Discord colour of " + severity)
                     .isEqualTo(colour);
         }
-    }
-
-    /** A zone where it is (or is not) Monday–Friday 09:00–17:00 now and for the next few minutes. */
-    static ZoneId zone(boolean businessHours) {
-        ZonedDateTime now = ZonedDateTime.now();
-        for (String id : ZoneId.getAvailableZoneIds().stream().sorted().toList()) {
-            if (!id.contains("/") || id.startsWith("Etc/") || !Files.isRegularFile(Path.of("/usr/share/zoneinfo", id))) {
-                continue;
-            }
-            ZoneId zone = ZoneId.of(id);
-            boolean start = inBusinessHours(now.withZoneSameInstant(zone), 5);
-            boolean end = inBusinessHours(now.plusMinutes(5).withZoneSameInstant(zone), 5);
-            boolean outside = !inBusinessHours(now.withZoneSameInstant(zone), -5)
-                    && !inBusinessHours(now.plusMinutes(5).withZoneSameInstant(zone), -5);
-            if (businessHours ? start && end : outside) {
-                return zone;
-            }
-        }
-        throw new IllegalStateException("no time zone in /usr/share/zoneinfo fits: install the Debian package tzdata "
-                + "(.ci/run does)");
-    }
-
-    /** Inside the window shrunk (margin > 0) or grown (margin < 0) by {@code margin} minutes. */
-    private static boolean inBusinessHours(ZonedDateTime t, int margin) {
-        LocalTime time = t.toLocalTime();
-        return t.getDayOfWeek() != DayOfWeek.SATURDAY && t.getDayOfWeek() != DayOfWeek.SUNDAY
-                && !time.isBefore(LocalTime.of(9, 0).plusMinutes(margin))
-                && time.isBefore(LocalTime.of(17, 0).minusMinutes(margin));
     }
 
     private boolean alertmanagerVersionAtLeast026(String binary) {

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 /**
  * Renders the shipped Prometheus and Alertmanager configuration for a test run, by configuration only: the files
  * are loaded as YAML trees and changed in the places an operator's deployment changes them (targets, secret files,
- * API endpoints, the time zone), plus one uniform time scale. Nothing of a rule's expression or a route's matchers
+ * API endpoints, where the business-hours window lies), plus one uniform time scale. Nothing of a rule's expression or a route's matchers
  * is touched.
  *
  * <p>The time scale: neither Prometheus 2.42 nor Alertmanager 0.25 has a setting that speeds up time, so every
@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  */
 final class AlertStackConfig {
     static final int TIME_SCALE = 60;
+    static final String BUSINESS_HOURS = "business-hours";
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d|w|y)");
     private static final Pattern RANGE = Pattern.compile("\\[((?:\\d+(?:ms|[smhdwy]))+)(?::((?:\\d+(?:ms|[smhdwy]))+))?]");
@@ -134,13 +135,14 @@ final class AlertStackConfig {
     /**
      * The shipped alertmanager.yml with its secret files replaced by files holding the test channels' secrets, the
      * API endpoints of PagerDuty, Telegram and SMTP pointed at {@code channels}, the Discord webhook receiver at the
-     * alert bridge {@code discordBridge} (which posts to {@code channels}), the business-hours time zone set to
-     * {@code location} and the route durations scaled. {@code fileSecrets}: whether this Alertmanager reads Discord's
+     * alert bridge {@code discordBridge} (which posts to {@code channels}), the {@code business-hours} interval
+     * replaced by {@code businessHours} (placed around the test's own now, see {@link BusinessHours}) and the route
+     * durations scaled. {@code fileSecrets}: whether this Alertmanager reads Discord's
      * and Telegram's secrets from files (0.26+); 0.25 gets the test's values inline.
      */
     @SuppressWarnings("unchecked")
-    static Path alertmanager(Path shipped, Path dir, ChannelReceivers channels, String discordBridge, String location,
-                             boolean fileSecrets) throws IOException {
+    static Path alertmanager(Path shipped, Path dir, ChannelReceivers channels, String discordBridge,
+                             BusinessHours businessHours, boolean fileSecrets) throws IOException {
         Map<String, Object> tree = load(shipped);
         Files.createDirectories(dir);
         Map<String, Object> global = (Map<String, Object>) tree.get("global");
@@ -148,10 +150,16 @@ final class AlertStackConfig {
         global.put("smtp_require_tls", false);
         global.put("smtp_auth_password_file", secret(dir, "smtp_password", ChannelReceivers.SMTP_PASSWORD).toString());
         scaleRoute((Map<String, Object>) tree.get("route"));
+        boolean placed = false;
         for (Object t : (List<Object>) tree.get("time_intervals")) {
-            for (Object i : (List<Object>) ((Map<String, Object>) t).get("time_intervals")) {
-                ((Map<String, Object>) i).put("location", location);
+            Map<String, Object> named = (Map<String, Object>) t;
+            if (BUSINESS_HOURS.equals(named.get("name"))) {
+                named.put("time_intervals", List.of(businessHours.toYaml()));
+                placed = true;
             }
+        }
+        if (!placed) {
+            throw new IllegalStateException(shipped + " has no time interval named " + BUSINESS_HOURS);
         }
         for (Object r : (List<Object>) tree.get("receivers")) {
             Map<String, Object> receiver = (Map<String, Object>) r;

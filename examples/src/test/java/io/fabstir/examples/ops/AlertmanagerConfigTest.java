@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -63,6 +64,19 @@ class AlertmanagerConfigTest {
         String config = Files.readString(CONFIG);
         assertThat(config).contains("group_by:", "group_wait:", "group_interval:", "repeat_interval:");
         assertThat(config).contains("inhibit_rules:", "mute_time_intervals: [ business-hours ]");
+    }
+
+    /** The alert test's placed window (here a Sunday's) is configuration the real Alertmanager loads. */
+    @Test
+    void aPlacedBusinessHoursWindowIsAcceptedByAmtool() throws Exception {
+        Path config;
+        try (ChannelReceivers channels = new ChannelReceivers()) {
+            config = AlertStackConfig.alertmanager(CONFIG, tmp.resolve("placed"), channels, "http://127.0.0.1:9",
+                    BusinessHours.placedFor(Instant.parse("2026-12-06T01:00:00Z"), true), false);
+        }
+        assertThat(Files.readString(config)).contains("location: Etc/GMT-11", "sunday");
+        OpsTools.Result r = OpsTools.run(tmp, "amtool", "check-config", config.toString());
+        assertThat(r.exitCode()).as(r.output()).isZero();
     }
 
     private String receivers(String alertname, String severity) throws Exception {

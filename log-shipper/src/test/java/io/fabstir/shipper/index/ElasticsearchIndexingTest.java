@@ -299,15 +299,19 @@ class ElasticsearchIndexingTest {
     void recordThatCannotBeStoredEvenInTheDlqStopsItsPartitionAtThatOffset() throws Exception {
         String topic = "it.stuck." + RUN;
         kafka.createTopic(topic, 1);
-        // Today's DLQ index refuses writes, so the dead letter cannot be stored anywhere in Elasticsearch.
+        // The DLQ index of the day the bad record enters Kafka refuses writes, so the dead letter cannot be stored
+        // anywhere in Elasticsearch. The record carries that instant as its Kafka timestamp, so a run that crosses
+        // midnight UTC still aims at the read-only index.
+        Instant entered = Instant.now();
         String dlqIndex = "fabstir-logs-dlq-stuck" + RUN + "-"
-                + Instant.now().atZone(ZoneOffset.UTC).toLocalDate().toString().replace('-', '.');
+                + entered.atZone(ZoneOffset.UTC).toLocalDate().toString().replace('-', '.');
         probe.client().indices().create(c -> c.index(dlqIndex)
                 .settings(st -> st.numberOfReplicas("0").blocks(b -> b.write(true))));
         for (int i = 0; i < 10; i++) {
             send(topic, "n", SampleRecords.record("stuck", i, Instant.now()));
         }
-        send(topic, "n", "not json, and the DLQ index is read-only"); // offset 10
+        producer.send(new ProducerRecord<>(topic, null, entered.toEpochMilli(), "n",
+                "not json, and the DLQ index is read-only")); // offset 10
         for (int i = 10; i < 20; i++) {
             send(topic, "n", SampleRecords.record("stuck", i, Instant.now()));
         }
