@@ -92,6 +92,9 @@ final class KafkaProcess {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);
         cmd.add("-XX:+UseSerialGC");
+        // C1 only: a test broker lives for seconds to minutes, and C2's compile threads would compete for the two
+        // cores with the other JVMs just when a cluster starts.
+        cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Djava.awt.headless=true");
         cmd.add("-Dlog4j2.configurationFile=" + log4j2);
         cmd.add("-Dlogback.configurationFile=" + logback);
@@ -107,6 +110,18 @@ final class KafkaProcess {
             child = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start Kafka child JVM", e);
+        }
+    }
+
+    /** How many times the node logged that it started (a broker does so once the controller unfenced it). */
+    int startedCount() {
+        try {
+            if (!Files.exists(output())) return 0;
+            try (var lines = Files.lines(output(), StandardCharsets.UTF_8)) {
+                return (int) lines.filter(l -> l.contains("Kafka Server started")).count();
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
         }
     }
 

@@ -38,6 +38,9 @@ final class KafkaSettings {
         p.setProperty("listeners", "CONTROLLER://127.0.0.1:" + controllerPort);
         p.setProperty("listener.security.protocol.map", security == null ? "CONTROLLER:PLAINTEXT" : "CONTROLLER:SSL");
         if (security != null) security.applyTo(p);
+        // The controller's own value is the cluster default that topic descriptions report.
+        p.setProperty("default.replication.factor", "3");
+        p.setProperty("min.insync.replicas", "2");
         clusterTimeouts(p);
         return p;
     }
