@@ -33,6 +33,7 @@ public final class ElasticsearchCluster implements AutoCloseable {
     private final List<LocalElasticsearch> nodes;
     private final ElasticsearchSecurity security;
     private final HttpClient http;
+    private SecureElasticsearch secure;
 
     private ElasticsearchCluster(List<LocalElasticsearch> nodes, ElasticsearchSecurity security) {
         this.nodes = nodes;
@@ -104,7 +105,10 @@ public final class ElasticsearchCluster implements AutoCloseable {
     /** The client side of a secured cluster, talking to node-1 ({@link SecureElasticsearch#urls()} has them all). */
     public SecureElasticsearch security() {
         if (security == null) throw new IllegalStateException("this cluster is not secured (ElasticsearchCluster.Builder.security)");
-        return new SecureElasticsearch(urls(), security);
+        synchronized (this) {
+            if (secure == null) secure = new SecureElasticsearch(urls(), security);
+            return secure;
+        }
     }
 
     /** Node {@code i} (1-based). */

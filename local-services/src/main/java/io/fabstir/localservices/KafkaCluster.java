@@ -61,6 +61,7 @@ public final class KafkaCluster implements AutoCloseable {
     private final KafkaSecurity security;
     private final String clusterId = Uuid.randomUuid().toString();
     private KafkaProcess controller;
+    private SecureKafka secure;
     private final Map<Integer, Broker> brokers = new HashMap<>();
     private Thread hook;
 
@@ -139,11 +140,15 @@ public final class KafkaCluster implements AutoCloseable {
     }
 
     /** The client side of a secured cluster (users, ACLs, quotas, client properties). */
-    public SecureKafka security() {
+    public synchronized SecureKafka security() {
         if (security == null) throw new IllegalStateException("this cluster is not secured (KafkaCluster.Builder.security)");
-        String mtls = brokers.values().stream().sorted((a, b) -> a.id - b.id)
-                .map(b -> b.listenerProxies.get(1).address()).collect(Collectors.joining(","));
-        return new SecureKafka(bootstrapServers(), mtls, security);
+        if (secure == null) {
+            String mtls = brokers.values().stream().sorted((a, b) -> a.id - b.id)
+                    .map(b -> b.listenerProxies.get(1).address()).collect(Collectors.joining(","));
+            // One instance: it remembers the passwords of users added at run time.
+            secure = new SecureKafka(bootstrapServers(), mtls, security);
+        }
+        return secure;
     }
 
     /** Broker ids, 1..n. */

@@ -38,6 +38,7 @@ public final class LocalElasticsearch implements AutoCloseable {
     private final String heap;
     private final ElasticsearchSecurity security;
     private final ClusterSettings cluster;
+    private SecureElasticsearch secure;
     private int httpPort;
     private int transportPort;
     private Process process;
@@ -128,7 +129,10 @@ public final class LocalElasticsearch implements AutoCloseable {
         if (security == null) {
             throw new IllegalStateException("this node is not secured (LocalElasticsearch.Builder.security)");
         }
-        return new SecureElasticsearch(List.of(url()), security);
+        synchronized (this) {
+            if (secure == null) secure = new SecureElasticsearch(List.of(url()), security);
+            return secure;
+        }
     }
 
     /** True when started with {@link Builder#security}. */
