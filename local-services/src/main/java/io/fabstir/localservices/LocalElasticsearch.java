@@ -195,7 +195,8 @@ public final class LocalElasticsearch implements AutoCloseable {
         env.remove("JAVA_HOME");
         env.put("ES_PATH_CONF", instance.resolve("config").toString());
         env.put("ES_TMPDIR", instance.resolve("tmp").toString());
-        env.put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap);
+        // Cluster members start together on a small machine: C1 only spares them C2's compile threads.
+        env.put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap + (cluster == null ? "" : " -XX:TieredStopAtLevel=1"));
         env.put("HOME", instance.toString());
         try {
             process = pb.start();
