@@ -39,7 +39,7 @@ final class Install {
     static synchronized Path ensure(String version) {
         Path cache = cacheDir();
         Path home = cache.resolve("elasticsearch-" + version);
-        if (Files.isRegularFile(home.resolve("bin/elasticsearch"))) return home;
+        if (Files.isRegularFile(home.resolve("bin/elasticsearch"))) return withShim(home, version);
         Path zip = findZip(version);
         try {
             Files.createDirectories(cache);
@@ -59,9 +59,18 @@ final class Install {
             }
             Dirs.deleteRecursively(tmp);
             log.info("Elasticsearch {} unpacked from {} into {}", version, zip, home);
-            return home;
+            return withShim(home, version);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot unpack " + zip + " into " + cache, e);
+        }
+    }
+
+    private static Path withShim(Path home, String version) {
+        try {
+            AnalysisShim.ensure(home, version);
+            return home;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot add the analysis shim plugin to " + home, e);
         }
     }
 

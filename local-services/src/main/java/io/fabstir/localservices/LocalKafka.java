@@ -1,16 +1,11 @@
 package io.fabstir.localservices;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +27,11 @@ import org.slf4j.LoggerFactory;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 
 /**
  * A real single-node KRaft Kafka broker (combined broker + controller), either inside this JVM or as a child JVM
- * that a test can SIGKILL and restart on the same log directory and ports.
+ * that a test can SIGKILL and restart on the same log directory and ports. Open (PLAINTEXT) by default; with
+ * {@link Builder#security(KafkaSecurity)} it listens on SASL_SSL and mTLS only, with ACLs ({@link #security()}).
  */
 public final class LocalKafka implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalKafka.class);
@@ -47,21 +42,26 @@ public final class LocalKafka implements AutoCloseable {
     private final Mode mode;
     private final Path dir;
     private final int partitions;
-    private final String childHeap;
+    private final KafkaSecurity security;
+    private final KafkaProcess process;
     private int brokerPort;
+    private int mtlsPort;
     private int controllerPort;
     private final String externalBootstrap;
+    private SecureKafka secure;
 
     private KafkaRaftServer server;
-    private Process child;
     private Thread hook;
 
-    private LocalKafka(Mode mode, Path dir, int partitions, String childHeap, String externalBootstrap) {
+    private LocalKafka(Mode mode, Path dir, int partitions, String childHeap, String externalBootstrap,
+                       KafkaSecurity security) {
         this.mode = mode;
         this.dir = dir == null ? null : dir.toAbsolutePath();
         this.partitions = partitions;
-        this.childHeap = childHeap;
         this.externalBootstrap = externalBootstrap;
+        this.security = security;
+        // In-process mode uses it for the config file and formatting only.
+        this.process = this.dir == null ? null : new KafkaProcess(this.dir, childHeap);
     }
 
     /** Starts a broker inside this JVM, storing its log in {@code dir}. */
@@ -76,7 +76,7 @@ public final class LocalKafka implements AutoCloseable {
 
     /** An already running cluster; lifecycle calls are refused. */
     static LocalKafka external(String bootstrap) {
-        return new LocalKafka(Mode.EXTERNAL, null, 1, null, bootstrap);
+        return new LocalKafka(Mode.EXTERNAL, null, 1, null, bootstrap, null);
     }
 
     public static Builder builder() {
@@ -89,6 +89,7 @@ public final class LocalKafka implements AutoCloseable {
         private boolean childProcess;
         private int partitions = 1;
         private String childHeap = "512m";
+        private KafkaSecurity security;
 
         private Builder() {}
 
@@ -103,16 +104,32 @@ public final class LocalKafka implements AutoCloseable {
         /** -Xmx of the child JVM (default 512m). */
         public Builder childHeap(String heap) { this.childHeap = heap; return this; }
 
+        /** Secured: SASL_SSL (SCRAM) and mTLS listeners, the StandardAuthorizer, no anonymous access. */
+        public Builder security(KafkaSecurity security) { this.security = security; return this; }
+
         public LocalKafka start() {
             if (dir == null) throw new IllegalStateException("dir is required");
-            LocalKafka k = new LocalKafka(childProcess ? Mode.CHILD : Mode.IN_PROCESS, dir, partitions, childHeap, null);
+            LocalKafka k = new LocalKafka(childProcess ? Mode.CHILD : Mode.IN_PROCESS, dir, partitions, childHeap, null,
+                    security);
             k.firstStart();
             return k;
         }
     }
 
+    /** Where clients connect: the PLAINTEXT listener, or the SASL_SSL one when secured. */
     public String bootstrapServers() {
         return mode == Mode.EXTERNAL ? externalBootstrap : "127.0.0.1:" + brokerPort;
+    }
+
+    /** The client side of a secured broker: client properties per user, users, ACLs, quotas. */
+    public SecureKafka security() {
+        if (secure == null) throw new IllegalStateException("this broker is not secured (LocalKafka.Builder.security)");
+        return secure;
+    }
+
+    /** True when started with {@link Builder#security(KafkaSecurity)}. */
+    public boolean isSecured() {
+        return security != null;
     }
 
     /** True when this broker runs in a child JVM. */
@@ -126,8 +143,14 @@ public final class LocalKafka implements AutoCloseable {
      */
     public void createTopic(String name, int partitions) {
         try (Admin admin = admin()) {
+            createTopic(admin, name, partitions, (short) 1);
+        }
+    }
+
+    static void createTopic(Admin admin, String name, int partitions, short replicationFactor) {
+        try {
             try {
-                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic(name, partitions, replicationFactor))).all().get(60, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e.getCause());
@@ -148,7 +171,7 @@ public final class LocalKafka implements AutoCloseable {
      * (describeTopics) shows a leader before the partition's log exists, so ask the partition itself: ListOffsets
      * is answered by the leader's replica manager only once the log is there.
      */
-    private static void awaitLeaders(Admin admin, String topic) throws Exception {
+    static void awaitLeaders(Admin admin, String topic) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
@@ -170,31 +193,27 @@ public final class LocalKafka implements AutoCloseable {
     /** Child mode: SIGKILL the broker JVM (no clean shutdown, like a power cut of the process). */
     public synchronized void kill() {
         requireChild("kill");
-        if (child != null) {
-            child.destroyForcibly();
-            waitFor(child, Duration.ofSeconds(30));
-            child = null;
-        }
+        process.kill();
     }
 
     /** Child mode: start again on the same log directory and ports. */
     public synchronized void start() {
         requireChild("start");
-        if (child != null && child.isAlive()) return;
+        if (process.isAlive()) return;
         startChild();
     }
 
     /** Child mode: graceful stop (SIGTERM, then SIGKILL after 30 s). */
     public synchronized void stop() {
         requireChild("stop");
-        stopChild();
+        process.stop();
     }
 
     @Override
     public synchronized void close() {
         switch (mode) {
             case IN_PROCESS -> stopInProcess();
-            case CHILD -> stopChild();
+            case CHILD -> process.stop();
             case EXTERNAL -> { }
         }
         if (hook != null) {
@@ -223,50 +242,38 @@ public final class LocalKafka implements AutoCloseable {
         RuntimeException last = null;
         // Ports are free when chosen but another process may grab them first: try a few times.
         for (int attempt = 0; attempt < 3; attempt++) {
-            int[] ports = FreePorts.next(2);
+            int[] ports = FreePorts.next(3);
             brokerPort = ports[0];
             controllerPort = ports[1];
+            mtlsPort = ports[2];
             try {
                 if (mode == Mode.IN_PROCESS) startInProcess(); else startChild();
+                if (security != null) {
+                    secure = new SecureKafka(bootstrapServers(), "127.0.0.1:" + mtlsPort, security);
+                }
                 hook = new Thread(this::close, "local-kafka-stop");
                 Runtime.getRuntime().addShutdownHook(hook);
                 return;
             } catch (RuntimeException e) {
                 last = e;
                 log.warn("Kafka start on ports {}/{} failed, retrying: {}", brokerPort, controllerPort, e.toString());
-                if (mode == Mode.IN_PROCESS) stopInProcess(); else stopChild();
+                if (mode == Mode.IN_PROCESS) stopInProcess(); else process.stop();
             }
         }
         throw last;
     }
 
-    private Path configFile() {
-        return dir.resolve("server.properties");
-    }
-
     private Properties writeConfig() {
-        Properties props = KafkaSettings.render(dir.resolve("data"), brokerPort, controllerPort, partitions);
-        try (Writer w = Files.newBufferedWriter(configFile())) {
-            props.store(w, "local single-node KRaft broker");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Properties props = security == null
+                ? KafkaSettings.render(dir.resolve("data"), brokerPort, controllerPort, partitions)
+                : KafkaSettings.renderSecured(dir.resolve("data"), brokerPort, mtlsPort, controllerPort, partitions, security);
+        process.writeConfig(props);
         return props;
     }
 
-    /** Writes meta.properties and the bootstrap checkpoint unless the log dir is already formatted. */
     private void format() {
-        // A restart keeps the existing cluster id: formatting again with a new one would be rejected.
-        if (Files.exists(dir.resolve("data").resolve("meta.properties"))) return;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int rc;
-        try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
-                    "-c", configFile().toString(), "--ignore-formatted"}, ps);
-        }
-        if (rc != 0) {
-            throw new IllegalStateException("kafka storage format failed (" + rc + "): " + out.toString(StandardCharsets.UTF_8));
-        }
+        process.format(dir.resolve("data"), Uuid.randomUuid().toString(),
+                security == null ? List.of() : security.formatArguments());
     }
 
     private void startInProcess() {
@@ -296,67 +303,17 @@ public final class LocalKafka implements AutoCloseable {
         long t0 = System.nanoTime();
         writeConfig();
         format();
-        Path log4j2 = dir.resolve("log4j2.properties");
-        Path logback = dir.resolve("logback.xml");
-        try {
-            Files.writeString(log4j2, "rootLogger.level = INFO\nrootLogger.appenderRef.out.ref = out\n"
-                    + "appender.out.type = Console\nappender.out.name = out\n"
-                    + "appender.out.layout.type = PatternLayout\nappender.out.layout.pattern = %d %p %c{1} %m%n\n"
-                    + "logger.kafka.name = org.apache.kafka\nlogger.kafka.level = WARN\n");
-            Files.writeString(logback, "<configuration><appender name=\"out\" class=\"ch.qos.logback.core.ConsoleAppender\">"
-                    + "<encoder><pattern>%d %level %logger{20} %msg%n</pattern></encoder></appender>"
-                    + "<logger name=\"org.apache.kafka\" level=\"WARN\"/>"
-                    + "<root level=\"INFO\"><appender-ref ref=\"out\"/></root></configuration>\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx" + childHeap);
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-Djava.awt.headless=true");
-        cmd.add("-Dlog4j2.configurationFile=" + log4j2);
-        cmd.add("-Dlogback.configurationFile=" + logback);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(ChildMain.class.getName());
-        cmd.add(configFile().toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.out").toFile()));
-        // stdin stays a pipe: the child exits when it reads EOF, i.e. when this JVM dies.
-        try {
-            child = pb.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start Kafka child JVM", e);
-        }
-        awaitReady(child);
-        log.info("Kafka {} (child pid {}) ready at {} in {} ms, log dir {}", kafkaVersion(), child.pid(),
+        process.launch();
+        awaitReady(process);
+        log.info("Kafka {} (child pid {}) ready at {} in {} ms, log dir {}", kafkaVersion(), process.pid(),
                 bootstrapServers(), (System.nanoTime() - t0) / 1_000_000, dir);
     }
 
-    private void stopChild() {
-        Process p = child;
-        child = null;
-        if (p == null) return;
-        // SIGTERM through the handle: Process.destroy() also closes the child's stdin, which ChildMain takes for
-        // the parent's death and halts on, cutting the clean shutdown short.
-        p.toHandle().destroy();
-        if (!waitFor(p, Duration.ofSeconds(30))) {
-            p.destroyForcibly();
-            waitFor(p, Duration.ofSeconds(10));
-        }
-        closeQuietly(p.getOutputStream());
-    }
-
-    private void awaitReady(Process proc) {
+    private void awaitReady(KafkaProcess proc) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         Exception last = null;
         while (System.nanoTime() < deadline) {
-            if (proc != null && !proc.isAlive()) {
-                throw new IllegalStateException("Kafka child exited with " + proc.exitValue() + "; see "
-                        + dir.resolve("broker.out") + ":\n" + tail(dir.resolve("broker.out")));
-            }
+            if (proc != null) proc.checkAlive();
             try (Admin admin = admin()) {
                 if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) return;
             } catch (Exception e) {
@@ -368,6 +325,9 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     private Admin admin() {
+        if (security != null) {
+            return Admin.create(new SecureKafka(bootstrapServers(), null, security).adminProperties());
+        }
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
@@ -404,11 +364,4 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(OutputStream s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // the child is gone
-        }
-    }
 }

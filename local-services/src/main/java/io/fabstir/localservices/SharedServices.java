@@ -3,19 +3,28 @@ package io.fabstir.localservices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fabstir.localservices.tls.TestCa;
+
 /**
  * One Kafka broker and one Elasticsearch node per JVM, started on first use and stopped by a shutdown hook.
  * {@code FABSTIR_KAFKA_BOOTSTRAP} / {@code FABSTIR_ES_URL} (environment or system property) point at existing
- * services instead.
+ * services instead. The secured variants ({@link #secureKafka()}, {@link #secureElasticsearch()}) are separate
+ * services, always local, sharing one {@link #testCa()}.
  */
 public final class SharedServices {
     private static final Logger log = LoggerFactory.getLogger(SharedServices.class);
     private static LocalKafka kafka;
     private static LocalElasticsearch elasticsearch;
+    private static TestCa ca;
+    private static LocalKafka secureKafka;
+    private static LocalElasticsearch secureElasticsearch;
     private static Path root;
     private static boolean hooked;
 
@@ -48,6 +57,37 @@ public final class SharedServices {
         return elasticsearch;
     }
 
+    /** The CA of the secured services; its files are under this JVM's services directory. */
+    public static synchronized TestCa testCa() {
+        if (ca == null) ca = TestCa.create(root().resolve("ca"));
+        return ca;
+    }
+
+    /**
+     * A secured single broker (in-process): SASL_SSL with SCRAM-SHA-512, mTLS, ACLs, only the admin user at first.
+     * Tests add their own users, ACLs and quotas through {@link LocalKafka#security()}; use unique names.
+     */
+    public static synchronized LocalKafka secureKafka() {
+        if (secureKafka == null) {
+            secureKafka = LocalKafka.builder().dir(root().resolve("kafka-secure"))
+                    .partitions(Integer.getInteger("fabstir.kafka.partitions", 1))
+                    .security(KafkaSecurity.of(testCa())).start();
+        }
+        return secureKafka;
+    }
+
+    /**
+     * A secured single Elasticsearch node: HTTPS with {@link #testCa()}, the {@code elastic} superuser, API keys.
+     * Tests add roles, users and keys through {@link LocalElasticsearch#security()}; use unique names.
+     */
+    public static synchronized LocalElasticsearch secureElasticsearch() {
+        if (secureElasticsearch == null) {
+            secureElasticsearch = LocalElasticsearch.builder().dir(root().resolve("elasticsearch-secure"))
+                    .security(ElasticsearchSecurity.of(testCa())).start();
+        }
+        return secureElasticsearch;
+    }
+
     public static String kafkaBootstrap() {
         return kafka().bootstrapServers();
     }
@@ -78,16 +118,20 @@ public final class SharedServices {
     }
 
     private static void stopAll() {
-        LocalKafka k;
-        LocalElasticsearch e;
+        List<AutoCloseable> services = new ArrayList<>();
         Path r;
         synchronized (SharedServices.class) {
-            k = kafka;
-            e = elasticsearch;
+            services.addAll(Arrays.asList(kafka, elasticsearch, secureKafka, secureElasticsearch));
             r = root;
         }
-        if (k != null) k.close();
-        if (e != null) e.close();
+        for (AutoCloseable s : services) {
+            if (s == null) continue;
+            try {
+                s.close();
+            } catch (Exception e) {
+                log.warn("stopping {}: {}", s, e.toString());
+            }
+        }
         if (r != null) Dirs.deleteRecursively(r);
     }
 }
