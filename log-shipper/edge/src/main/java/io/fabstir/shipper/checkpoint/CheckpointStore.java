@@ -1,5 +1,6 @@
 package io.fabstir.shipper.checkpoint;
 
+import io.fabstir.shipper.files.AtomicFile;
 import io.fabstir.shipper.logging.LogExcerpt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,22 +11,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 /**
- * The checkpoint file: one JSON document listing a {@link FilePosition} per tracked file. Written atomically (temp
- * file, fsync, rename over the old one, fsync of the directory), so a crash at any instant leaves either the old or
- * the new checkpoint, never a torn one.
+ * The checkpoint file: one JSON document listing a {@link FilePosition} per tracked file. Written with
+ * {@link AtomicFile}, so a crash at any instant leaves either the old or the new checkpoint, never a torn one.
  */
 public final class CheckpointStore {
 
@@ -34,13 +30,11 @@ public final class CheckpointStore {
     private static final int VERSION = 1;
 
     private final Path file;
-    private final Path temp;
     private byte[] lastWritten;
     private List<EndedContent> ended = List.of();
 
     public CheckpointStore(Path file) {
         this.file = file.toAbsolutePath();
-        this.temp = this.file.resolveSibling(this.file.getFileName() + ".tmp");
     }
 
     public Path file() {
@@ -123,26 +117,7 @@ public final class CheckpointStore {
         if (lastWritten != null && java.util.Arrays.equals(bytes, lastWritten)) {
             return false;
         }
-        Files.createDirectories(file.getParent());
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-        try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("checkpoint directory does not support atomic rename: " + file.getParent(), e);
-        }
-        // The rename is durable only once the directory entry is on disk.
-        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException e) {
-            LOG.debug("directory fsync not supported for {}: {}", file.getParent(), e.toString());
-        }
+        AtomicFile.write(file, bytes);
         lastWritten = bytes;
         return true;
     }

@@ -10,6 +10,8 @@ import io.fabstir.shipper.checkpoint.Fingerprint;
 import io.fabstir.shipper.checkpoint.FilePosition;
 import io.fabstir.shipper.config.EdgeConfig;
 import io.fabstir.shipper.metrics.ShipperMetrics;
+import io.fabstir.shipper.retry.Backoff;
+import io.fabstir.shipper.watermark.Watermark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
@@ -75,12 +78,14 @@ public final class Tailer implements AutoCloseable {
      * holds): its identity, fingerprint, where its reading stopped, and its ack tracker, which a copy of it takes over
      * (its records still on their way to Kafka keep the copy's checkpoint from passing them).
      */
-    private record Ended(String identity, Fingerprint fingerprint, long position, AckTracker acks, long atNanos) {
+    private record Ended(String identity, Fingerprint fingerprint, long position, Watermark acks, long atNanos) {
     }
 
     private static final long COPY_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long ENDED_KEPT_NANOS = TimeUnit.MINUTES.toNanos(10);
     private static final int MAX_ENDED = 16;
+    /** Re-sends of records Kafka refused: 200 ms doubling to 5 s, jittered. */
+    private static final Backoff RESEND_BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
 
     private final EdgeConfig config;
     private final Enricher enricher;
@@ -96,11 +101,11 @@ public final class Tailer implements AutoCloseable {
     private final LineDecoder decoder = new LineDecoder();
     private final AtomicLong inflightBytes = new AtomicLong();
     private final AtomicLong inflightRecords = new AtomicLong();
-    private final ConcurrentLinkedQueue<AckTracker.InFlight> failed = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<InFlight> failed = new ConcurrentLinkedQueue<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile boolean started;
-    private long retryBackoffMs;
+    private int retryAttempts;
     private long retryAtNanos;
     private boolean firstScan = true;
     private boolean pausedForInflight;
@@ -128,7 +133,7 @@ public final class Tailer implements AutoCloseable {
                 saved.put(new FileKey(p.device(), p.inode()), p);
             }
             for (EndedContent e : checkpoints.ended()) {
-                remember(new Ended(e.identity(), e.fingerprint(), e.offset(), new AckTracker(e.offset()),
+                remember(new Ended(e.identity(), e.fingerprint(), e.offset(), new Watermark(e.offset()),
                         System.nanoTime()));
             }
             LOG.info("tailing {} (checkpoint {}, {} saved positions)", config.paths(), checkpoints.file(), saved.size());
@@ -272,7 +277,7 @@ public final class Tailer implements AutoCloseable {
             } else {
                 if (pos != null) {
                     LOG.info("{}: checkpoint is for other content (truncated or inode reused); reading from 0", path);
-                    remember(new Ended(pos.identity(), pos.fingerprint(), pos.offset(), new AckTracker(pos.offset()),
+                    remember(new Ended(pos.identity(), pos.fingerprint(), pos.offset(), new Watermark(pos.offset()),
                             System.nanoTime()));
                 }
                 Fingerprint fp = Fingerprint.of(ch);
@@ -429,7 +434,7 @@ public final class Tailer implements AutoCloseable {
 
     // ---- sending ---------------------------------------------------------------------------------------------
 
-    private void send(AckTracker.InFlight r) {
+    private void send(InFlight r) {
         inflightBytes.addAndGet(r.value.length);
         inflightRecords.incrementAndGet();
         if (!failed.isEmpty()) {
@@ -440,12 +445,12 @@ public final class Tailer implements AutoCloseable {
     }
 
     /** @return false when the sink refused at once (e.g. no metadata within max.block.ms) */
-    private boolean dispatch(AckTracker.InFlight r) {
+    private boolean dispatch(InFlight r) {
         try {
             sink.send(r.value, new RecordSink.Delivery() {
                 @Override
                 public void acknowledged() {
-                    r.owner.acknowledge(r);
+                    r.owner.done(r);
                     inflightBytes.addAndGet(-r.value.length);
                     inflightRecords.decrementAndGet();
                     metrics.sent(1, r.value.length);
@@ -463,9 +468,9 @@ public final class Tailer implements AutoCloseable {
         return true;
     }
 
-    private void onFailure(AckTracker.InFlight r, Exception e) {
+    private void onFailure(InFlight r, Exception e) {
         metrics.error("send");
-        if (failed.isEmpty() && retryBackoffMs == 0) {
+        if (failed.isEmpty() && retryAttempts == 0) {
             LOG.warn("Kafka did not take a record ({}); it is kept and re-sent, reading pauses meanwhile",
                     LogExcerpt.of(e));
         }
@@ -474,16 +479,16 @@ public final class Tailer implements AutoCloseable {
 
     private void resendFailed(long now) {
         if (failed.isEmpty()) {
-            retryBackoffMs = 0;
+            retryAttempts = 0;
             return;
         }
-        if (retryBackoffMs > 0 && now - retryAtNanos < 0) {
+        if (retryAttempts > 0 && now - retryAtNanos < 0) {
             return;
         }
-        retryBackoffMs = retryBackoffMs == 0 ? 200 : Math.min(retryBackoffMs * 2, 5000);
-        retryAtNanos = now + TimeUnit.MILLISECONDS.toNanos(retryBackoffMs);
-        List<AckTracker.InFlight> batch = new ArrayList<>();
-        for (AckTracker.InFlight r; (r = failed.poll()) != null; ) {
+        retryAttempts++;
+        retryAtNanos = now + TimeUnit.MILLISECONDS.toNanos(RESEND_BACKOFF.delayMs(retryAttempts));
+        List<InFlight> batch = new ArrayList<>();
+        for (InFlight r; (r = failed.poll()) != null; ) {
             batch.add(r);
         }
         for (int i = 0; i < batch.size(); i++) {
@@ -502,10 +507,10 @@ public final class Tailer implements AutoCloseable {
             if (f.fingerprintComplete) {
                 known.add(f);
             }
-            positions.add(new FilePosition(f.key.dev(), f.key.ino(), f.fingerprint, f.acks.acked(), f.path.toString(),
+            positions.add(new FilePosition(f.key.dev(), f.key.ino(), f.fingerprint, f.acks.position(), f.path.toString(),
                     f.origin));
             try {
-                metrics.fileLag(f.path.toString(), Math.max(0, f.ch.size() - f.acks.acked()));
+                metrics.fileLag(f.path.toString(), Math.max(0, f.ch.size() - f.acks.position()));
             } catch (IOException ignored) {
                 // closed meanwhile
             }
@@ -513,7 +518,7 @@ public final class Tailer implements AutoCloseable {
         try {
             List<EndedContent> gone = new ArrayList<>();
             for (Ended e : ended) {
-                gone.add(new EndedContent(e.identity(), e.fingerprint(), e.acks().acked()));
+                gone.add(new EndedContent(e.identity(), e.fingerprint(), e.acks().position()));
             }
             checkpoints.save(positions, gone);
         } catch (IOException e) {
@@ -549,11 +554,11 @@ public final class Tailer implements AutoCloseable {
         String identity;
         /** The identity of the content this file is a copy of, when it is one; else null. */
         String origin;
-        AckTracker acks;
+        Watermark acks;
         LineReader reader;
         Multiline multiline;
 
-        TrackedFile(FileKey key, Path path, FileChannel ch, long start, String origin, AckTracker continued)
+        TrackedFile(FileKey key, Path path, FileChannel ch, long start, String origin, Watermark continued)
                 throws IOException {
             this.key = key;
             this.path = path;
@@ -566,12 +571,12 @@ public final class Tailer implements AutoCloseable {
          * {@link Ended} entry). {@code origin} and {@code continued}: the identity and tracker of the content this
          * file is a copy of, or null for its own.
          */
-        void restart(long start, String origin, AckTracker continued) throws IOException {
+        void restart(long start, String origin, Watermark continued) throws IOException {
             fingerprint = Fingerprint.of(ch);
             fingerprintComplete = fingerprint.complete(ch);
             this.origin = origin;
             identity = origin != null ? origin : key.dev() + ":" + key.ino() + ":" + fingerprint.hash();
-            acks = continued != null ? continued : new AckTracker(start);
+            acks = continued != null ? continued : new Watermark(start);
             recorded = false;
             reader = new LineReader(start, config.maxLineBytes(), CHUNK_BYTES);
             multiline = config.multilinePattern() == null ? null
@@ -679,7 +684,7 @@ public final class Tailer implements AutoCloseable {
             if (value.length > config.maxRecordBytes()) {
                 value = shrink(r, value.length);
             }
-            send(acks.register(end, value));
+            send(acks.register(new InFlight(acks, end, value)));
         }
 
         /** A record over max_record_bytes (escaping can inflate a line): keep the head of its message. */

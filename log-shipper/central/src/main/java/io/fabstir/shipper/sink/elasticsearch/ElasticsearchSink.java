@@ -1,6 +1,7 @@
 package io.fabstir.shipper.sink.elasticsearch;
 
 import io.fabstir.shipper.logging.LogExcerpt;
+import io.fabstir.shipper.retry.Backoff;
 import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._helpers.bulk.BulkIngester;
