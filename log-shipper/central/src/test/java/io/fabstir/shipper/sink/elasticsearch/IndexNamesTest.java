@@ -25,16 +25,6 @@ class IndexNamesTest {
     }
 
     @Test
-    void backoffGrowsExponentiallyWithJitterUpToTheCap() {
-        Backoff b = new Backoff(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(2));
-        for (int i = 0; i < 50; i++) {
-            assertThat(b.delayMs(1)).isBetween(50L, 100L);
-            assertThat(b.delayMs(3)).isBetween(200L, 400L);
-            assertThat(b.delayMs(30)).isBetween(1000L, 2000L);
-        }
-    }
-
-    @Test
     void hostsAcceptBareHostPortAndUrls() {
         assertThat(EsConnection.parseHost("es1:9201").toURI()).isEqualTo("http://es1:9201");
         assertThat(EsConnection.parseHost("https://es2").toURI()).isEqualTo("https://es2:9200");
