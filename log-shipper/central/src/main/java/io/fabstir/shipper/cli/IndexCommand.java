@@ -1,10 +1,11 @@
 package io.fabstir.shipper.cli;
 
 import io.fabstir.shipper.index.IndexLoop;
-import io.fabstir.shipper.sink.loki.LokiConfig;
-import io.fabstir.shipper.sink.loki.LokiIndexer;
 import io.fabstir.shipper.normalize.RecordNormalizer;
+import io.fabstir.shipper.sink.Sink;
 import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
+import io.fabstir.shipper.sink.loki.LokiConfig;
+import io.fabstir.shipper.sink.loki.LokiSink;
 import io.fabstir.shipper.sink.elasticsearch.EsConnection;
 import io.fabstir.shipper.sink.elasticsearch.IndexNames;
 import io.fabstir.shipper.metrics.MetricsEndpoint;
@@ -15,7 +16,6 @@ import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,8 +23,9 @@ import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code fabstir-shipper index}: the central consumer group that writes {@code fabstir.logs} into daily
- * Elasticsearch indices ({@code --sink elasticsearch}, the default) or Loki ({@code --sink loki}).
+ * {@code fabstir-shipper index}: one central loop ({@link IndexLoop}) in the consumer group of its sink, writing
+ * {@code fabstir.logs} into daily Elasticsearch indices ({@code --sink elasticsearch}, the default) or Loki
+ * ({@code --sink loki}). Both sinks read the same settings for Kafka, the transform and the dead letters.
  */
 @Command(name = "index", mixinStandardHelpOptions = true,
         description = "Consume fabstir.logs and index every record (Elasticsearch daily indices or Loki)")
@@ -98,7 +99,7 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
     @Option(names = "--loki-format", description = "with --sink loki: protobuf (default, snappy) or json")
     String lokiFormat;
 
-    /** The running sink loop: an {@link IndexLoop} or a {@link LokiIndexer}. */
+    /** The running loop. */
     private volatile AutoCloseable loop;
     private final CountDownLatch started = new CountDownLatch(1);
 
@@ -139,11 +140,8 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
         if (env.get(CentralSettings.envName("kafka.bootstrap_servers")) == null && bootstrapServers == null) {
             s.flag("kafka.bootstrap_servers", blankToNull(env.get("FABSTIR_KAFKA_BOOTSTRAP")));
         }
-        String kind = s.string("sink", "elasticsearch");
-        if (kind.equals("loki")) {
-            return runLoki(s);
-        }
-        if (!kind.equals("elasticsearch")) {
+        String kind = s.string("sink", ElasticsearchSink.NAME);
+        if (!kind.equals(ElasticsearchSink.NAME) && !kind.equals(LokiSink.NAME)) {
             throw s.fail("invalid config sink: '" + kind + "' (elasticsearch or loki)");
         }
         String bootstrap = s.required("kafka.bootstrap_servers");
@@ -151,71 +149,69 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
                 .maxPast(s.duration("indexer.timestamp_max_past", Duration.ofDays(365)))
                 .maxFuture(s.duration("indexer.timestamp_max_future", Duration.ofDays(1)))
                 .build();
+        int port = s.integer("indexer.metrics_port", 0, 0);
+        boolean loki = kind.equals(LokiSink.NAME);
+        // Each sink in its own consumer group: an outage of one destination never holds back the other.
+        String group = s.string("kafka.group_id", loki ? "fabstir-loki" : "fabstir-indexer-elasticsearch");
         String pattern = s.string("elasticsearch.index_pattern", IndexNames.DEFAULT_PATTERN);
         String dlqPattern = s.string("elasticsearch.dlq_index_pattern", IndexNames.DEFAULT_DLQ_PATTERN);
-        for (String[] p : new String[][] {{"elasticsearch.index_pattern", pattern},
-                {"elasticsearch.dlq_index_pattern", dlqPattern}}) {
-            try {
-                IndexNames.of(p[1]);
-            } catch (IllegalArgumentException e) {
-                throw s.fail("invalid config " + p[0] + ": " + e.getMessage());
+        if (!loki) {
+            for (String[] p : new String[][] {{"elasticsearch.index_pattern", pattern},
+                    {"elasticsearch.dlq_index_pattern", dlqPattern}}) {
+                try {
+                    IndexNames.of(p[1]);
+                } catch (IllegalArgumentException e) {
+                    throw s.fail("invalid config " + p[0] + ": " + e.getMessage());
+                }
             }
         }
-        int port = s.integer("indexer.metrics_port", 0, 0);
-        try (EsConnection es = connect(s, env);
+        Sink sink = loki ? lokiSink(s) : null;
+        try (EsConnection es = loki ? null : connect(s, env);
              MetricsEndpoint metrics = port > 0 ? MetricsEndpoint.start(port) : null) {
-            log.info("indexing {} → {} ({})", bootstrap, pattern, es);
-            if (s.bool("indexer.install_templates", true)) {
-                installer(s, es).install();
+            if (loki) {
+                log.info("indexing {} → Loki {}", bootstrap, s.string(LokiConfig.URL, null));
+            } else {
+                log.info("indexing {} → {} ({})", bootstrap, pattern, es);
+                if (s.bool("indexer.install_templates", true)) {
+                    installer(s, es).install();
+                }
+                sink = ElasticsearchSink.builder().client(es.client())
+                        .indexPattern(pattern).dlqPattern(dlqPattern)
+                        .maxOperations(s.integer("elasticsearch.bulk.max_operations", 2000, 1))
+                        .maxBytes(s.bytes("elasticsearch.bulk.max_bytes", 5L << 20))
+                        .maxConcurrentRequests(s.integer("elasticsearch.bulk.concurrency", 2, 1))
+                        .flushInterval(s.duration("elasticsearch.bulk.flush_interval", Duration.ofMillis(200)))
+                        .registry(MetricsEndpoint.registry())
+                        .build();
             }
-            ElasticsearchSink.Builder sinkSettings = ElasticsearchSink.builder().client(es.client())
-                    .maxOperations(s.integer("elasticsearch.bulk.max_operations", 2000, 1))
-                    .maxBytes(s.bytes("elasticsearch.bulk.max_bytes", 5L << 20))
-                    .maxConcurrentRequests(s.integer("elasticsearch.bulk.concurrency", 2, 1))
-                    .flushInterval(s.duration("elasticsearch.bulk.flush_interval", Duration.ofMillis(200)));
             IndexLoop l = IndexLoop.builder()
                     .bootstrapServers(bootstrap)
                     .topic(s.string("kafka.topic", "fabstir.logs"))
                     .dlqTopic(s.string("kafka.dlq_topic", "fabstir.logs.dlq"))
-                    .groupId(s.string("kafka.group_id", "fabstir-indexer-elasticsearch"))
+                    .groupId(group)
                     .kafkaProperties(s.kafkaProperties())
-                    .indexPattern(pattern).dlqPattern(dlqPattern)
                     .maxInFlight(s.integer("indexer.max_in_flight", 20_000, 100))
                     .normalizer(normalizer)
                     .registry(MetricsEndpoint.registry())
-                    .sink(sinkSettings)
+                    .sink(sink)
                     .build();
             runUntilClosed(l, l);
             return l.stoppedPartitions().isEmpty() ? 0 : 3;
+        } catch (RuntimeException | Error e) {
+            if (sink != null) {
+                sink.close();
+            }
+            throw e;
         }
     }
 
-    /**
-     * {@code --sink loki}: the Loki sink in its own consumer group (default {@code fabstir-loki}), so an outage of
-     * one destination never holds back the other. Needs no Elasticsearch connection.
-     */
-    private int runLoki(CentralSettings s) throws Exception {
-        Map<String, String> cfg = new LinkedHashMap<>(s.withPrefix("loki."));
-        cfg.put(LokiConfig.KAFKA_BOOTSTRAP, s.required("kafka.bootstrap_servers"));
-        for (String k : new String[] {LokiConfig.KAFKA_TOPIC, LokiConfig.KAFKA_DLQ_TOPIC, LokiConfig.KAFKA_GROUP}) {
-            String v = s.string(k, null);
-            if (v != null) {
-                cfg.put(k, v);
-            }
-        }
-        int port = s.integer("indexer.metrics_port", 0, 0);
-        LokiIndexer indexer;
+    /** {@code --sink loki}: the {@code loki.*} settings, checked here so a bad one fails at start naming its key. */
+    private static Sink lokiSink(CentralSettings s) {
         try {
-            indexer = LokiConfig.builder(cfg).kafkaProperties(s.kafkaProperties())
-                    .metricsRegistry(MetricsEndpoint.registry()).build();
+            return LokiConfig.builder(s.withPrefix("loki.")).registry(MetricsEndpoint.registry()).build();
         } catch (IllegalArgumentException e) {
             // LokiConfig.InvalidKey and the builder's own checks both start their message with the key.
             throw s.fail("invalid config " + e.getMessage());
-        }
-        try (indexer; MetricsEndpoint metrics = port > 0 ? MetricsEndpoint.start(port) : null) {
-            log.info("indexing {} → Loki {}", cfg.get(LokiConfig.KAFKA_BOOTSTRAP), cfg.get(LokiConfig.URL));
-            runUntilClosed(indexer, indexer::run);
-            return 0;
         }
     }
 

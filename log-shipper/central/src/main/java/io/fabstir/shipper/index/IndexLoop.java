@@ -1,10 +1,11 @@
 package io.fabstir.shipper.index;
 
 import io.fabstir.shipper.logging.LogExcerpt;
+import io.fabstir.shipper.metrics.MetricsEndpoint;
 import io.fabstir.shipper.normalize.Normalized;
 import io.fabstir.shipper.normalize.RecordNormalizer;
-import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
-import io.fabstir.shipper.sink.elasticsearch.IndexNames;
+import io.fabstir.shipper.sink.Sink;
+import io.fabstir.shipper.sink.SinkMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -28,7 +29,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -46,14 +46,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Kafka → Elasticsearch: one member of the indexer consumer group. Run several (in one JVM or many) with the same
- * group id to scale out.
+ * The central loop, the same for every sink: consume a Kafka record, {@linkplain Transform transform} it once into
+ * the document every sink stores alike, hand it to the {@link Sink}, dead-letter what the transform or the sink
+ * refuses ({@link DeadLetters}, naming the sink), and commit. One loop is one member of its sink's consumer group;
+ * run several (in one JVM or many) with the same group id to scale out, and one group per sink, so that one
+ * destination's outage never holds back another.
  *
- * <p>Offsets are committed per partition only up to the lowest offset not yet stored in Elasticsearch or the DLQ,
- * so a crash re-delivers and never skips; the document {@code _id} ({@code event.id}) turns the re-delivery into a
- * no-op. On rebalance the revoked partitions' settled prefix is committed and their in-flight records forgotten.
- * While the sink is slow or down, partitions are paused once {@code maxInFlight} records are unsettled, which bounds
- * memory; polling continues so the member stays in the group.
+ * <p>Offsets are committed per partition only up to the lowest offset not yet stored by the sink or the DLQ (a
+ * watermark), so a crash re-delivers and never skips; the document id turns the re-delivery into a no-op. On
+ * rebalance the revoked partitions' settled prefix is committed and their in-flight records forgotten. While the
+ * sink is slow or down, partitions are paused once {@code maxInFlight} records are unsettled, which bounds memory;
+ * polling continues so the member stays in the group.
+ *
+ * <pre>{@code
+ * IndexLoop loop = IndexLoop.builder().bootstrapServers("kafka:9092").groupId("fabstir-loki")
+ *         .sink(LokiSink.builder().url(URI.create("http://loki:3100")).build()).build();
+ * new Thread(loop).start(); // ... loop.close();
+ * }</pre>
  */
 public final class IndexLoop implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IndexLoop.class);
@@ -63,11 +72,10 @@ public final class IndexLoop implements Runnable, AutoCloseable {
     private final String topic;
     private final String dlqTopic;
     private final Properties adminProperties;
-    private final ElasticsearchSink sink;
-    private final IndexNames names;
-    private final RecordNormalizer normalizer;
+    private final Sink sink;
+    private final Transform transform;
     private final DeadLetters deadLetters;
-    private final IndexerMetrics metrics;
+    private final SinkMetrics metrics;
     private final int maxInFlight;
     private final Duration commitInterval;
     private final Duration drainTimeout;
@@ -82,23 +90,24 @@ public final class IndexLoop implements Runnable, AutoCloseable {
         Objects.requireNonNull(b.sink, "sink");
         Objects.requireNonNull(b.bootstrapServers, "bootstrapServers");
         this.topic = b.topic;
-        this.names = IndexNames.of(b.indexPattern);
-        this.normalizer = b.normalizer;
+        this.transform = b.transform;
         this.maxInFlight = b.maxInFlight;
         this.commitInterval = b.commitInterval;
         this.drainTimeout = b.drainTimeout;
-        this.metrics = new IndexerMetrics(b.registry);
-        this.sink = b.sink.onRetry(metrics::retry).onBatch(metrics::batch).build();
+        this.sink = b.sink;
+        this.metrics = SinkMetrics.of(b.registry, sink.name());
+        String groupId = b.groupId != null ? b.groupId : "fabstir-indexer-" + sink.name();
+        String clientId = b.clientId != null ? b.clientId : "fabstir-indexer-" + sink.name();
 
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, b.groupId);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
         c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, b.clientId);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         b.kafkaProperties.forEach((k, v) -> {
             if (!k.startsWith("producer.")) {
                 c.put(k.startsWith("consumer.") ? k.substring("consumer.".length()) : k, v);
@@ -113,7 +122,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, b.clientId + "-dlq");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-dlq");
         b.kafkaProperties.forEach((k, v) -> {
             if (!k.startsWith("consumer.")) {
                 String key = k.startsWith("producer.") ? k.substring("producer.".length()) : k;
@@ -131,7 +140,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
                 adminProperties.put(k, v);
             }
         });
-        this.deadLetters = new DeadLetters(producer, b.dlqTopic, sink, IndexNames.of(b.dlqPattern), metrics);
+        this.deadLetters = new DeadLetters(producer, b.dlqTopic, sink, metrics);
     }
 
     public static Builder builder() {
@@ -234,21 +243,18 @@ public final class IndexLoop implements Runnable, AutoCloseable {
             return; // stopped partition: nothing past the failed record may be committed, so do not read on
         }
         PartitionProgress.Ticket ticket = progress.register(record.offset());
-        // The record's Kafka timestamp, not the clock, anchors its timestamp window: a redelivery is judged alike.
-        Normalized n = normalizer.normalize(record.value(), record.topic(), record.partition(), record.offset(),
-                record.timestamp());
-        Instant entered = normalizer.reference(record.timestamp());
+        Normalized n = transform.apply(record);
         if (n instanceof Normalized.Document doc) {
-            sink.submit(names.name(doc.timestamp()), doc.id(), doc.source(), new ElasticsearchSink.Outcome() {
+            sink.submit(doc, new Sink.Delivery() {
                 @Override
-                public void stored(boolean alreadyThere) {
-                    metrics.indexed();
+                public void stored() {
+                    metrics.indexed(1);
                     ticket.settle();
                 }
 
                 @Override
                 public void rejected(String errorType, String reason) {
-                    deadLetters.send(record, ticket, doc.id(), entered, errorType, reason);
+                    deadLetters.send(record, ticket, doc.id(), transform.entered(record), errorType, reason);
                 }
 
                 @Override
@@ -257,7 +263,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
                 }
             });
         } else if (n instanceof Normalized.Rejected r) {
-            deadLetters.send(record, ticket, null, entered, r.errorType(), r.reason());
+            deadLetters.send(record, ticket, null, transform.entered(record), r.errorType(), r.reason());
         }
     }
 
@@ -347,7 +353,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
         partitions.values().forEach(PartitionProgress::abandon);
     }
 
-    /** Records polled but not yet in Elasticsearch or the DLQ. */
+    /** Records polled but not yet in the sink or the DLQ. */
     public int unsettled() {
         return inFlight.get();
     }
@@ -419,16 +425,14 @@ public final class IndexLoop implements Runnable, AutoCloseable {
 
     public static final class Builder {
         private String bootstrapServers;
-        private String groupId = "fabstir-indexer-elasticsearch";
-        private String clientId = "fabstir-indexer";
+        private String groupId;
+        private String clientId;
         private String topic = "fabstir.logs";
         private String dlqTopic = "fabstir.logs.dlq";
-        private String indexPattern = IndexNames.DEFAULT_PATTERN;
-        private String dlqPattern = IndexNames.DEFAULT_DLQ_PATTERN;
         private final Map<String, String> kafkaProperties = new HashMap<>();
-        private ElasticsearchSink.Builder sink;
-        private RecordNormalizer normalizer = RecordNormalizer.defaults();
-        private PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
+        private Sink sink;
+        private Transform transform = Transform.normalizing(RecordNormalizer.defaults());
+        private PrometheusRegistry registry = MetricsEndpoint.registry();
         private int maxInFlight = 20_000;
         private Duration commitInterval = Duration.ofSeconds(1);
         private Duration drainTimeout = Duration.ofSeconds(20);
@@ -441,6 +445,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
             return this;
         }
 
+        /** Default {@code fabstir-indexer-<sink name>}; instances with the same one share the partitions. */
         public Builder groupId(String groupId) {
             this.groupId = groupId;
             return this;
@@ -461,19 +466,6 @@ public final class IndexLoop implements Runnable, AutoCloseable {
             return this;
         }
 
-        /** Daily index pattern, e.g. {@code fabstir-logs-{yyyy.MM.dd}}. */
-        public Builder indexPattern(String indexPattern) {
-            IndexNames.of(indexPattern);
-            this.indexPattern = indexPattern;
-            return this;
-        }
-
-        public Builder dlqPattern(String dlqPattern) {
-            IndexNames.of(dlqPattern);
-            this.dlqPattern = dlqPattern;
-            return this;
-        }
-
         /**
          * Kafka client properties passed through as given; a {@code consumer.} or {@code producer.} prefix limits
          * one to that client.
@@ -483,15 +475,20 @@ public final class IndexLoop implements Runnable, AutoCloseable {
             return this;
         }
 
-        /** The sink's settings; the loop builds and owns the sink (and wires its metrics). */
-        public Builder sink(ElasticsearchSink.Builder sink) {
+        /** Where records go; the loop owns it from now on (closes it). */
+        public Builder sink(Sink sink) {
             this.sink = sink;
             return this;
         }
 
-        public Builder normalizer(RecordNormalizer normalizer) {
-            this.normalizer = normalizer;
+        /** The step between consume and sink (default: {@link RecordNormalizer#defaults()}). */
+        public Builder transform(Transform transform) {
+            this.transform = Objects.requireNonNull(transform, "transform");
             return this;
+        }
+
+        public Builder normalizer(RecordNormalizer normalizer) {
+            return transform(Transform.normalizing(normalizer));
         }
 
         public Builder registry(PrometheusRegistry registry) {

@@ -1,20 +1,20 @@
 package io.fabstir.shipper.index;
 
+import io.fabstir.shipper.watermark.Watermark;
 import org.apache.kafka.common.TopicPartition;
 
-import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Offsets of one assigned partition that are polled but not yet settled. Registration and
- * {@link #committable()} run on the consumer thread only; tickets are settled from sink threads.
+ * One assigned partition: its offsets polled and not yet settled (a {@link Watermark} of tickets), whether a record
+ * could not be stored even in the DLQ (then it stops), and whether it was revoked. Registration and
+ * {@link #committable()} run on the consumer thread; tickets are settled from sink threads.
  */
 final class PartitionProgress {
     final TopicPartition partition;
-    private final ArrayDeque<Ticket> pending = new ArrayDeque<>();
     private final AtomicInteger inFlight;
-    private long next = -1;
+    private Watermark<Ticket> polled;
     long committed = -1;
     volatile boolean revoked;
     volatile String failure;
@@ -25,48 +25,44 @@ final class PartitionProgress {
     }
 
     Ticket register(long offset) {
-        Ticket t = new Ticket(this, offset);
-        pending.add(t);
-        next = offset + 1;
-        inFlight.incrementAndGet();
-        return t;
-    }
-
-    /** The offset to commit: the lowest one not settled, or the one after the last polled; -1 if none polled. */
-    long committable() {
-        while (!pending.isEmpty() && pending.peek().done) {
-            pending.poll();
+        if (polled == null) {
+            // Consumption starts where the group's commit (or the reset policy) points: nothing to commit before it.
+            polled = new Watermark<>(offset);
+            committed = offset;
         }
-        return pending.isEmpty() ? next : pending.peek().offset;
+        inFlight.incrementAndGet();
+        return polled.register(new Ticket(this, polled, offset));
     }
 
-    int pendingCount() {
-        return pending.size();
+    /** The offset to commit: the first one not settled, or the one after the last polled; -1 if none polled. */
+    long committable() {
+        return polled == null ? -1 : polled.position();
     }
 
     /** The partition is no longer ours: forget its unsettled records (the next owner re-reads them). */
     void abandon() {
         revoked = true;
-        for (Ticket t : pending) {
-            t.release();
+        if (polled != null) {
+            polled.clear().forEach(Ticket::release);
         }
-        pending.clear();
     }
 
-    /** One polled record; {@link #settle()} once it is in Elasticsearch or in the DLQ. */
-    static final class Ticket {
+    /** One polled record; {@link #settle()} once it is in the sink or in the DLQ. */
+    static final class Ticket extends Watermark.Mark {
         final PartitionProgress progress;
         final long offset;
-        volatile boolean done;
+        private final Watermark<Ticket> polled;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        Ticket(PartitionProgress progress, long offset) {
+        Ticket(PartitionProgress progress, Watermark<Ticket> polled, long offset) {
+            super(offset + 1);
             this.progress = progress;
+            this.polled = polled;
             this.offset = offset;
         }
 
         void settle() {
-            done = true;
+            polled.done(this);
             release();
         }
 

@@ -103,12 +103,13 @@ class ElasticsearchIndexingTest {
                 .kafkaProperties(kafkaProperties)
                 .bootstrapServers(kafka.bootstrapServers())
                 .topic(topic).dlqTopic(topic + ".dlq").groupId(group).clientId(group)
-                .indexPattern("fabstir-logs-" + tag + "-{yyyy.MM.dd}")
-                .dlqPattern("fabstir-logs-dlq-" + tag + "-{yyyy.MM.dd}")
                 .maxInFlight(maxInFlight)
                 .registry(new io.prometheus.metrics.model.registry.PrometheusRegistry())
                 .sink(ElasticsearchSink.builder().client(probe.client()).maxOperations(500)
-                        .backoff(Duration.ofMillis(100), Duration.ofSeconds(3)))
+                        .indexPattern("fabstir-logs-" + tag + "-{yyyy.MM.dd}")
+                        .dlqPattern("fabstir-logs-dlq-" + tag + "-{yyyy.MM.dd}")
+                        .registry(new io.prometheus.metrics.model.registry.PrometheusRegistry())
+                        .backoff(Duration.ofMillis(100), Duration.ofSeconds(3)).build())
                 .build();
         Thread t = new Thread(loop, "index-loop-" + tag);
         t.setDaemon(true);
@@ -315,7 +316,7 @@ class ElasticsearchIndexingTest {
         IndexLoop loop = startLoop(topic, "g-stuck-" + RUN, "stuck" + RUN, 20_000);
         await().atMost(Duration.ofSeconds(60)).until(() -> !loop.stoppedPartitions().isEmpty());
         assertThat(loop.stoppedPartitions().values()).singleElement().asString()
-                .contains("offset 10").contains("DLQ index refused it");
+                .contains("offset 10").contains("elasticsearch refused the dead letter");
         // Everything before it is stored (records after it in the same poll may be too; their commit waits).
         await().atMost(Duration.ofSeconds(30)).until(() -> probe.count("fabstir-logs-stuck" + RUN + "-*") >= 10);
         Properties p = new Properties();

@@ -224,10 +224,11 @@ public final class IndexerBenchmark {
             throws Exception {
         PrometheusRegistry registry = new PrometheusRegistry();
         IndexLoop loop = IndexLoop.builder().bootstrapServers(bootstrap).topic(topic).dlqTopic(topic + ".dlq")
-                .groupId("bench-" + run).indexPattern("fabstir-logs-pipe" + run + "-{yyyy.MM.dd}")
-                .dlqPattern("fabstir-logs-dlq-pipe" + run + "-{yyyy.MM.dd}").registry(registry)
+                .groupId("bench-" + run).registry(registry)
                 .sink(ElasticsearchSink.builder().client(conn.client()).maxOperations(MAX_OPS).maxBytes(MAX_BYTES)
-                        .maxConcurrentRequests(CONCURRENCY).flushInterval(Duration.ofMillis(200)))
+                        .indexPattern("fabstir-logs-pipe" + run + "-{yyyy.MM.dd}")
+                        .dlqPattern("fabstir-logs-dlq-pipe" + run + "-{yyyy.MM.dd}").registry(registry)
+                        .maxConcurrentRequests(CONCURRENCY).flushInterval(Duration.ofMillis(200)).build())
                 .build();
         Thread t = new Thread(loop, "bench-loop");
         long t0 = System.nanoTime();

@@ -17,6 +17,13 @@ class PartitionProgressTest {
     }
 
     @Test
+    void whereConsumptionStartedCountsAsCommittedSoAnUnsettledStartIsNotCommitted() {
+        progress.register(10);
+        assertThat(progress.committable()).isEqualTo(10);
+        assertThat(progress.committed).as("nothing to commit until a record settles").isEqualTo(10);
+    }
+
+    @Test
     void commitStopsAtTheLowestUnsettledOffset() {
         PartitionProgress.Ticket a = progress.register(10);
         PartitionProgress.Ticket b = progress.register(11);

@@ -78,7 +78,7 @@ public final class Tailer implements AutoCloseable {
      * holds): its identity, fingerprint, where its reading stopped, and its ack tracker, which a copy of it takes over
      * (its records still on their way to Kafka keep the copy's checkpoint from passing them).
      */
-    private record Ended(String identity, Fingerprint fingerprint, long position, Watermark acks, long atNanos) {
+    private record Ended(String identity, Fingerprint fingerprint, long position, Watermark<InFlight> acks, long atNanos) {
     }
 
     private static final long COPY_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -133,7 +133,7 @@ public final class Tailer implements AutoCloseable {
                 saved.put(new FileKey(p.device(), p.inode()), p);
             }
             for (EndedContent e : checkpoints.ended()) {
-                remember(new Ended(e.identity(), e.fingerprint(), e.offset(), new Watermark(e.offset()),
+                remember(new Ended(e.identity(), e.fingerprint(), e.offset(), new Watermark<>(e.offset()),
                         System.nanoTime()));
             }
             LOG.info("tailing {} (checkpoint {}, {} saved positions)", config.paths(), checkpoints.file(), saved.size());
@@ -277,7 +277,7 @@ public final class Tailer implements AutoCloseable {
             } else {
                 if (pos != null) {
                     LOG.info("{}: checkpoint is for other content (truncated or inode reused); reading from 0", path);
-                    remember(new Ended(pos.identity(), pos.fingerprint(), pos.offset(), new Watermark(pos.offset()),
+                    remember(new Ended(pos.identity(), pos.fingerprint(), pos.offset(), new Watermark<>(pos.offset()),
                             System.nanoTime()));
                 }
                 Fingerprint fp = Fingerprint.of(ch);
@@ -554,11 +554,11 @@ public final class Tailer implements AutoCloseable {
         String identity;
         /** The identity of the content this file is a copy of, when it is one; else null. */
         String origin;
-        Watermark acks;
+        Watermark<InFlight> acks;
         LineReader reader;
         Multiline multiline;
 
-        TrackedFile(FileKey key, Path path, FileChannel ch, long start, String origin, Watermark continued)
+        TrackedFile(FileKey key, Path path, FileChannel ch, long start, String origin, Watermark<InFlight> continued)
                 throws IOException {
             this.key = key;
             this.path = path;
@@ -571,12 +571,12 @@ public final class Tailer implements AutoCloseable {
          * {@link Ended} entry). {@code origin} and {@code continued}: the identity and tracker of the content this
          * file is a copy of, or null for its own.
          */
-        void restart(long start, String origin, Watermark continued) throws IOException {
+        void restart(long start, String origin, Watermark<InFlight> continued) throws IOException {
             fingerprint = Fingerprint.of(ch);
             fingerprintComplete = fingerprint.complete(ch);
             this.origin = origin;
             identity = origin != null ? origin : key.dev() + ":" + key.ino() + ":" + fingerprint.hash();
-            acks = continued != null ? continued : new Watermark(start);
+            acks = continued != null ? continued : new Watermark<>(start);
             recorded = false;
             reader = new LineReader(start, config.maxLineBytes(), CHUNK_BYTES);
             multiline = config.multilinePattern() == null ? null

@@ -1,6 +1,8 @@
 package io.fabstir.shipper.watermark;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The position before which every registered item is done: the edge's per-file offset acknowledged by Kafka, the
@@ -11,7 +13,7 @@ import java.util.ArrayDeque;
  * <p>Callers extend {@link Mark} with what they carry per item, so tracking one costs no extra object.
  * Thread-safe: items are usually registered by a reader thread and finished from I/O threads.
  */
-public final class Watermark {
+public final class Watermark<M extends Watermark.Mark> {
 
     /** One registered item; {@code end} is the position just after it. */
     public static class Mark {
@@ -27,7 +29,7 @@ public final class Watermark {
         }
     }
 
-    private final ArrayDeque<Mark> pending = new ArrayDeque<>();
+    private final ArrayDeque<M> pending = new ArrayDeque<>();
     private long position;
 
     /** @param start the position before the first item (for Kafka offsets, -1 while none is known) */
@@ -36,19 +38,21 @@ public final class Watermark {
     }
 
     /** Registers the next item in source order; returns it. */
-    public synchronized <M extends Mark> M register(M mark) {
+    public synchronized M register(M mark) {
         pending.addLast(mark);
         return mark;
     }
 
     /** Marks an item done; returns false when it was already. */
-    public synchronized boolean done(Mark mark) {
+    public synchronized boolean done(M item) {
+        Mark mark = item;
         if (mark.done) {
             return false;
         }
         mark.done = true;
-        while (!pending.isEmpty() && pending.peekFirst().done) {
-            position = pending.pollFirst().end;
+        for (Mark first = pending.peekFirst(); first != null && first.done; first = pending.peekFirst()) {
+            position = first.end;
+            pending.pollFirst();
         }
         return true;
     }
@@ -68,8 +72,15 @@ public final class Watermark {
         return pending.size();
     }
 
-    /** Forgets every open item (their source is read again elsewhere); the position stays. */
-    public synchronized void clear() {
+    /** Forgets every open item and returns them (their source is read again elsewhere); the position stays. */
+    public synchronized List<M> clear() {
+        List<M> open = new ArrayList<>(pending.size());
+        for (M m : pending) {
+            if (!((Mark) m).done) {
+                open.add(m);
+            }
+        }
         pending.clear();
+        return open;
     }
 }

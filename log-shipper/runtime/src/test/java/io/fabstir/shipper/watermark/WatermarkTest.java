@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class WatermarkTest {
-    private final Watermark w = new Watermark(100);
+    private final Watermark<Watermark.Mark> w = new Watermark<>(100);
 
     @Test
     void positionStaysAtStartUntilTheFirstItemIsDone() {

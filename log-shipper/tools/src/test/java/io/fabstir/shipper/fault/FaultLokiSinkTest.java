@@ -22,7 +22,7 @@ class FaultLokiSinkTest {
     void lokiAndElasticsearchEachReceiveEveryRecordOnceWhileTheirProcessesAndLokiFail() throws Exception {
         FaultSettings s = FaultSettings.CURRENT;
         int faults = s.pick(6, 18);
-        FaultRun.repeat("Loki sink beside Elasticsearch", "loki", "the Loki sink (`LokiIndexer` in a child JVM, "
+        FaultRun.repeat("Loki sink beside Elasticsearch", "loki", "the Loki sink (the loop with `LokiSink` in a child JVM, "
                 + "its own consumer group on the same topic, protobuf+snappy pushes) feeds a Loki receiver speaking "
                 + "the real push protocol and Loki's validation (per-stream order, identical re-sends dropped), "
                 + "while `index` feeds Elasticsearch; 200 lines/s. Faults drawn evenly: SIGKILL of `tail`, `index`, "

@@ -111,7 +111,7 @@ final class FaultReport {
         FaultSettings s = FaultSettings.CURRENT;
         StringBuilder md = new StringBuilder();
         md.append("# Fault-injection report\n\n");
-        md.append("Written by the `fault` test suite (`log-shipper/src/test/java/io/fabstir/shipper/fault`) as it ran; "
+        md.append("Written by the `fault` test suite (`log-shipper/tools/src/test/java/io/fabstir/shipper/fault`) as it ran; "
                 + "not edited by hand. To reproduce it (same seed, so the same fault schedule):\n\n");
         md.append("```\n").append(command()).append("\n```\n\n");
         md.append("Mode **").append(s.mode.name().toLowerCase(Locale.ROOT)).append("**, suite seed ").append(s.seed)

@@ -13,7 +13,7 @@ import io.fabstir.shipper.harness.ShipperProcess;
 import io.fabstir.shipper.harness.TopicContents;
 import io.fabstir.shipper.index.IndexLoop;
 import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
-import io.fabstir.shipper.sink.loki.LokiIndexer;
+import io.fabstir.shipper.sink.loki.LokiSink;
 import io.fabstir.shipper.sink.loki.LokiReceiver;
 import io.fabstir.templates.TemplateInstaller;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -85,20 +85,22 @@ class CorpusPipelineTest {
         CLOSE.add(loki);
         ShipperProcess tail = ShipperProcess.start(dir, kafka.bootstrapServers(), topic, List.of(log.toString()));
         CLOSE.add(tail);
+        PrometheusRegistry registry = new PrometheusRegistry();
         IndexLoop es = IndexLoop.builder().bootstrapServers(kafka.bootstrapServers())
                 .topic(topic).dlqTopic(topic + ".dlq").groupId("g-corpus-es-" + RUN).clientId("corpus-es")
-                .indexPattern("fabstir-logs-corpus" + RUN + "-{yyyy.MM.dd}")
-                .dlqPattern("fabstir-logs-dlq-corpus" + RUN + "-{yyyy.MM.dd}")
-                .registry(new PrometheusRegistry())
+                .registry(registry)
                 .sink(ElasticsearchSink.builder().client(probe.client()).maxOperations(500)
-                        .backoff(Duration.ofMillis(100), Duration.ofSeconds(3)))
+                        .indexPattern("fabstir-logs-corpus" + RUN + "-{yyyy.MM.dd}")
+                        .dlqPattern("fabstir-logs-dlq-corpus" + RUN + "-{yyyy.MM.dd}")
+                        .registry(registry).backoff(Duration.ofMillis(100), Duration.ofSeconds(3)).build())
                 .build();
-        start(es::run, es);
-        LokiIndexer toLoki = LokiIndexer.builder().bootstrapServers(kafka.bootstrapServers()).topic(topic)
-                .dlqTopic(topic + ".dlq").groupId("g-corpus-loki-" + RUN).url(loki.url())
-                .linger(Duration.ofMillis(200)).retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2))
-                .metricsRegistry(new PrometheusRegistry()).build();
-        start(toLoki::run, toLoki);
+        start(es, es);
+        IndexLoop toLoki = IndexLoop.builder().bootstrapServers(kafka.bootstrapServers()).topic(topic)
+                .dlqTopic(topic + ".dlq").groupId("g-corpus-loki-" + RUN).registry(registry)
+                .sink(LokiSink.builder().url(loki.url()).linger(Duration.ofMillis(200))
+                        .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)).registry(registry).build())
+                .build();
+        start(toLoki, toLoki);
 
         kafkaTopic = new TopicContents(kafka.bootstrapServers(), topic);
         CLOSE.add(kafkaTopic);

@@ -1,7 +1,15 @@
 package io.fabstir.shipper.sink.elasticsearch;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabstir.shipper.logging.LogExcerpt;
+import io.fabstir.shipper.metrics.MetricsEndpoint;
+import io.fabstir.shipper.normalize.Normalized;
 import io.fabstir.shipper.retry.Backoff;
+import io.fabstir.shipper.sink.DeadLetter;
+import io.fabstir.shipper.sink.Sink;
+import io.fabstir.shipper.sink.SinkMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._helpers.bulk.BulkIngester;
@@ -15,6 +23,9 @@ import co.elastic.clients.util.BinaryData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,46 +35,39 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.DoubleConsumer;
 
 /**
- * Writes documents through the client's {@link BulkIngester} (bounded by operation count, bytes and concurrent
- * requests) and settles each one from its own bulk item result:
+ * The Elasticsearch {@link Sink}: each document goes to the daily index of its {@code @timestamp}
+ * ({@link IndexNames}) under its id, through the client's {@link BulkIngester} (bounded by operation count, bytes and
+ * concurrent requests), and settles from its own bulk item result:
  * <ul>
- *   <li>201/200 → {@link Outcome#stored(boolean)}; 409 (the {@code _id} is already there) → stored as well, since
- *       documents are written with {@code create} and the same {@code event.id} means the same record;</li>
+ *   <li>201/200 → {@link Delivery#stored()}; 409 (the {@code _id} is already there) → stored as well, since
+ *       documents are written with {@code create} and the same id means the same record;</li>
  *   <li>429, 5xx, or the whole request failing (connection refused, timeout) → retried after exponential backoff
- *       with jitter, for as long as it takes, unless the owner {@linkplain Outcome#abandoned() abandons} it;</li>
- *   <li>any other 4xx (mapping or parse errors) → {@link Outcome#rejected(String, String)}.</li>
+ *       with jitter, for as long as it takes, unless the delivery is {@linkplain Delivery#abandoned() abandoned};</li>
+ *   <li>any other 4xx (mapping or parse errors) → {@link Delivery#rejected(String, String)}.</li>
  * </ul>
- * Outcomes are delivered on a sink thread, never on the HTTP client's I/O thread, so they may block.
+ * Dead letters are kept in the daily DLQ index too (raw payload as an unindexed string, reason, error type, source
+ * position), under the letter's stable id, in the index of the day the record entered Kafka. Outcomes are delivered
+ * on a sink thread, never on the HTTP client's I/O thread, so they may block.
  */
-public final class ElasticsearchSink implements AutoCloseable {
+public final class ElasticsearchSink implements Sink {
     private static final Logger log = LoggerFactory.getLogger(ElasticsearchSink.class);
+    public static final String NAME = "elasticsearch";
+    /** Payloads above this are cut in the DLQ index (the Kafka DLQ topic keeps them whole). */
+    static final int MAX_DLQ_PAYLOAD_CHARS = 32_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What the sink tells the owner of one document. */
-    public interface Outcome {
-        /** Durably in Elasticsearch; {@code alreadyThere} when an earlier delivery had stored it. */
-        void stored(boolean alreadyThere);
-
-        /** Refused for good (400-class); the owner dead-letters it or fails loudly. */
-        void rejected(String errorType, String reason);
-
-        /** True when the owner no longer wants the result (e.g. its partition was revoked): stop retrying. */
-        default boolean abandoned() {
-            return false;
-        }
-    }
-
-    private final BulkIngester<Delivery> ingester;
+    private final BulkIngester<Pending> ingester;
     private final ExecutorService settle;
     private final ExecutorService completions;
-    private final java.util.concurrent.BlockingQueue<Delivery> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final java.util.concurrent.BlockingQueue<Pending> queue = new java.util.concurrent.LinkedBlockingQueue<>();
     private final Thread feeder;
     private final ScheduledExecutorService retries;
     private final Backoff backoff;
-    private final Runnable onRetry;
-    private final DoubleConsumer onBatch;
+    private final SinkMetrics metrics;
+    private final IndexNames names;
+    private final IndexNames dlqNames;
     private final Map<Long, Long> started = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicLong nextRetryWarning = new java.util.concurrent.atomic.AtomicLong(
@@ -72,8 +76,9 @@ public final class ElasticsearchSink implements AutoCloseable {
     private ElasticsearchSink(Builder b) {
         Objects.requireNonNull(b.client, "client");
         this.backoff = new Backoff(b.initialBackoff, b.maxBackoff);
-        this.onRetry = b.onRetry;
-        this.onBatch = b.onBatch;
+        this.metrics = SinkMetrics.of(b.registry, NAME);
+        this.names = IndexNames.of(b.indexPattern);
+        this.dlqNames = IndexNames.of(b.dlqPattern);
         this.settle = Executors.newSingleThreadExecutor(r -> daemon(r, "es-sink-settle"));
         this.retries = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "es-sink-retry"));
         this.completions = Executors.newSingleThreadExecutor(r -> daemon(r, "es-sink-complete"));
@@ -94,16 +99,28 @@ public final class ElasticsearchSink implements AutoCloseable {
         return new Builder();
     }
 
+    @Override
+    public String name() {
+        return NAME;
+    }
+
     /**
      * Queues one document and returns at once. A feeder thread moves queued documents into the ingester, which
      * blocks while its maximum of requests is in flight; the caller (the Kafka poll loop) keeps fetching meanwhile
      * and bounds memory by how many documents it leaves unsettled.
      */
-    public void submit(String index, String id, byte[] source, Outcome outcome) {
-        queue.add(new Delivery(index, id, source, outcome));
+    @Override
+    public void submit(Normalized.Document document, Delivery delivery) {
+        queue.add(new Pending(names.name(document.timestamp()), document.id(), document.source(), delivery));
+    }
+
+    @Override
+    public void submitDeadLetter(DeadLetter letter, Delivery delivery) {
+        queue.add(new Pending(dlqNames.name(letter.entered()), letter.id(), dlqDocument(letter), delivery));
     }
 
     /** Sends what is buffered now instead of waiting for the flush interval. */
+    @Override
     public void flush() {
         ingester.flush();
     }
@@ -115,7 +132,7 @@ public final class ElasticsearchSink implements AutoCloseable {
 
     private void feed() {
         while (!closed || !queue.isEmpty()) {
-            Delivery d;
+            Pending d;
             try {
                 d = queue.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -129,7 +146,7 @@ public final class ElasticsearchSink implements AutoCloseable {
                 }
                 continue;
             }
-            if (d.outcome.abandoned()) {
+            if (d.delivery.abandoned()) {
                 continue;
             }
             try {
@@ -141,23 +158,23 @@ public final class ElasticsearchSink implements AutoCloseable {
         }
     }
 
-    private void add(Delivery d) {
+    private void add(Pending d) {
         BulkOperation op = BulkOperation.of(b -> b.create(c -> c
                 .index(d.index).id(d.id).document(BinaryData.of(d.source, "application/json"))));
         ingester.add(op, d);
     }
 
-    private void retry(Delivery d, String why) {
-        if (closed || d.outcome.abandoned()) {
+    private void retry(Pending d, String why) {
+        if (closed || d.delivery.abandoned()) {
             return;
         }
         d.attempts++;
         long delay = backoff.delayMs(d.attempts);
         log.debug("retrying {} in {}: {} (attempt {}, delay {} ms)", d.id, d.index, why, d.attempts, delay);
         warnRetries(why, d.attempts);
-        onRetry.run();
+        metrics.retry();
         retries.schedule(() -> {
-            if (!closed && !d.outcome.abandoned()) {
+            if (!closed && !d.delivery.abandoned()) {
                 queue.add(d);
             }
         }, delay, TimeUnit.MILLISECONDS);
@@ -173,17 +190,15 @@ public final class ElasticsearchSink implements AutoCloseable {
         }
     }
 
-    private void settle(Delivery d, BulkResponseItem item) {
+    private void settle(Pending d, BulkResponseItem item) {
         int status = item.status();
-        if (status == 200 || status == 201) {
-            d.outcome.stored(false);
-        } else if (status == 409) {
-            d.outcome.stored(true);
+        if (status == 200 || status == 201 || status == 409) {
+            d.delivery.stored();
         } else if (status == 429 || status >= 500) {
             retry(d, status + " " + describe(item.error()));
         } else {
             ErrorCause e = item.error();
-            d.outcome.rejected(e == null ? "http_" + status : e.type(), describe(e));
+            d.delivery.rejected(e == null ? "http_" + status : e.type(), describe(e));
         }
     }
 
@@ -198,14 +213,14 @@ public final class ElasticsearchSink implements AutoCloseable {
         return reason;
     }
 
-    private final class Listener implements BulkListener<Delivery> {
+    private final class Listener implements BulkListener<Pending> {
         @Override
-        public void beforeBulk(long executionId, BulkRequest request, List<Delivery> contexts) {
+        public void beforeBulk(long executionId, BulkRequest request, List<Pending> contexts) {
             started.put(executionId, System.nanoTime());
         }
 
         @Override
-        public void afterBulk(long executionId, BulkRequest request, List<Delivery> contexts, BulkResponse response) {
+        public void afterBulk(long executionId, BulkRequest request, List<Pending> contexts, BulkResponse response) {
             observe(executionId);
             settle.execute(() -> {
                 List<BulkResponseItem> items = response.items();
@@ -220,7 +235,7 @@ public final class ElasticsearchSink implements AutoCloseable {
         }
 
         @Override
-        public void afterBulk(long executionId, BulkRequest request, List<Delivery> contexts, Throwable failure) {
+        public void afterBulk(long executionId, BulkRequest request, List<Pending> contexts, Throwable failure) {
             observe(executionId);
             String why = failure.getClass().getSimpleName() + ": " + failure.getMessage();
             settle.execute(() -> contexts.forEach(d -> retry(d, why)));
@@ -229,7 +244,7 @@ public final class ElasticsearchSink implements AutoCloseable {
         private void observe(long executionId) {
             Long t0 = started.remove(executionId);
             if (t0 != null) {
-                onBatch.accept((System.nanoTime() - t0) / 1e9);
+                metrics.batch((System.nanoTime() - t0) / 1e9);
             }
         }
     }
@@ -261,19 +276,50 @@ public final class ElasticsearchSink implements AutoCloseable {
         return t;
     }
 
+    /** The DLQ index's document: the letter's reason, source position and raw payload (unindexed). */
+    static byte[] dlqDocument(DeadLetter letter) {
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("@timestamp", letter.entered().toString());
+        doc.put("event.ingested", letter.entered().toString());
+        if (letter.eventId() != null) {
+            doc.put("event.id", letter.eventId());
+        }
+        if (letter.key() != null) {
+            doc.put("fabstir.node_id", new String(letter.key(), StandardCharsets.UTF_8));
+        }
+        doc.put("fabstir.dlq.reason", letter.reason());
+        doc.put("fabstir.dlq.error_type", letter.errorType());
+        doc.put("fabstir.dlq.sink", letter.sink());
+        String payload = letter.value() == null ? "" : new String(letter.value(), StandardCharsets.UTF_8);
+        if (payload.length() > MAX_DLQ_PAYLOAD_CHARS) {
+            doc.put("fabstir.dlq.payload", payload.substring(0, MAX_DLQ_PAYLOAD_CHARS));
+            doc.put("fabstir.dlq.payload_truncated", true);
+        } else {
+            doc.put("fabstir.dlq.payload", payload);
+        }
+        doc.put("fabstir.dlq.source.topic", letter.topic());
+        doc.put("fabstir.dlq.source.partition", letter.partition());
+        doc.put("fabstir.dlq.source.offset", letter.offset());
+        try {
+            return JSON.writeValueAsBytes(doc);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** One document's trip through the sink. */
-    static final class Delivery {
+    static final class Pending {
         final String index;
         final String id;
         final byte[] source;
-        final Outcome outcome;
+        final Delivery delivery;
         int attempts;
 
-        Delivery(String index, String id, byte[] source, Outcome outcome) {
+        Pending(String index, String id, byte[] source, Delivery delivery) {
             this.index = index;
             this.id = id;
             this.source = source;
-            this.outcome = outcome;
+            this.delivery = delivery;
         }
     }
 
@@ -285,8 +331,9 @@ public final class ElasticsearchSink implements AutoCloseable {
         private Duration flushInterval = Duration.ofMillis(200);
         private Duration initialBackoff = Duration.ofMillis(200);
         private Duration maxBackoff = Duration.ofSeconds(10);
-        private Runnable onRetry = () -> { };
-        private DoubleConsumer onBatch = s -> { };
+        private String indexPattern = IndexNames.DEFAULT_PATTERN;
+        private String dlqPattern = IndexNames.DEFAULT_DLQ_PATTERN;
+        private PrometheusRegistry registry = MetricsEndpoint.registry();
 
         private Builder() {
         }
@@ -322,15 +369,23 @@ public final class ElasticsearchSink implements AutoCloseable {
             return this;
         }
 
-        /** Called once per scheduled retry (for the retries metric). */
-        public Builder onRetry(Runnable onRetry) {
-            this.onRetry = onRetry;
+        /** Daily index pattern, e.g. {@code fabstir-logs-{yyyy.MM.dd}}: the part in braces is the record's UTC date. */
+        public Builder indexPattern(String indexPattern) {
+            IndexNames.of(indexPattern);
+            this.indexPattern = indexPattern;
             return this;
         }
 
-        /** Called with each bulk request's duration in seconds. */
-        public Builder onBatch(DoubleConsumer onBatch) {
-            this.onBatch = onBatch;
+        /** Daily DLQ index pattern, by the day the record entered Kafka. */
+        public Builder dlqPattern(String dlqPattern) {
+            IndexNames.of(dlqPattern);
+            this.dlqPattern = dlqPattern;
+            return this;
+        }
+
+        /** Where the sink's retries and bulk durations are counted (default the shipper's registry). */
+        public Builder registry(PrometheusRegistry registry) {
+            this.registry = registry;
             return this;
         }
 

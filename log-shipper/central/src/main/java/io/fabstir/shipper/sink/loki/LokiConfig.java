@@ -5,7 +5,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,9 +13,8 @@ import java.util.Set;
 /**
  * Flat configuration keys of the Loki sink, named like the other {@code fabstir-shipper} settings (dotted YAML paths,
  * so {@code loki.url} is {@code loki: {url: …}} in the file and {@code FABSTIR_LOKI_URL} in the environment). Every
- * {@code loki.*} and {@code kafka.*} key is checked (a misspelt one is an error, not silently ignored);
- * {@code kafka.properties.<property>} passes any Kafka client property through, to both clients, or to one with
- * a {@code consumer.} / {@code producer.} prefix.
+ * {@code loki.*} key is checked (a misspelt one is an error, not silently ignored). The Kafka side ({@code kafka.*})
+ * belongs to the loop and is read by {@code index} alike for every sink.
  */
 public final class LokiConfig {
 
@@ -39,18 +37,12 @@ public final class LokiConfig {
     public static final String RETRY_INITIAL_MS = "loki.retry.initial_ms";
     public static final String RETRY_MAX_MS = "loki.retry.max_ms";
     public static final String REQUEST_TIMEOUT_MS = "loki.request_timeout_ms";
-    public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap_servers";
-    public static final String KAFKA_TOPIC = "kafka.topic";
-    public static final String KAFKA_GROUP = "kafka.group_id";
-    public static final String KAFKA_DLQ_TOPIC = "kafka.dlq_topic";
-    public static final String KAFKA_PROPERTIES_PREFIX = "kafka.properties.";
 
     /** Every key this class reads (for a settings loader that must list its known keys). */
     public static final Set<String> KEYS = Set.of(URL, TENANT, FORMAT, LABELS, LABELS_MAX_VALUES,
             STRUCTURED_METADATA, BASIC_USER, BASIC_PASSWORD_FILE, BASIC_PASSWORD_ENV, BEARER_TOKEN_FILE,
             BEARER_TOKEN_ENV, TLS_CA_FILE, BATCH_MAX_BYTES, BATCH_MAX_ENTRIES, BATCH_LINGER_MS, LINE_MAX_BYTES,
-            RETRY_INITIAL_MS, RETRY_MAX_MS, REQUEST_TIMEOUT_MS, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_GROUP,
-            KAFKA_DLQ_TOPIC);
+            RETRY_INITIAL_MS, RETRY_MAX_MS, REQUEST_TIMEOUT_MS);
 
     /** A configuration value that cannot be used; {@link #key()} says which. */
     public static final class InvalidKey extends IllegalArgumentException {
@@ -69,19 +61,13 @@ public final class LokiConfig {
     private LokiConfig() {}
 
     /** A builder filled from {@code config}; {@code build()} on it completes the validation. */
-    public static LokiIndexer.Builder builder(Map<String, String> config) {
-        LokiIndexer.Builder b = LokiIndexer.builder();
-        Map<String, String> kafka = new HashMap<>();
-        for (Map.Entry<String, String> e : config.entrySet()) {
-            String k = e.getKey();
-            if (k.startsWith(KAFKA_PROPERTIES_PREFIX)) {
-                kafka.put(k.substring(KAFKA_PROPERTIES_PREFIX.length()), e.getValue());
-            } else if ((k.startsWith("loki.") || k.startsWith("kafka.")) && !KEYS.contains(k)) {
-                throw new InvalidKey(k, "unknown key (known: " + String.join(", ", new java.util.TreeSet<>(KEYS))
-                        + ", " + KAFKA_PROPERTIES_PREFIX + "<property>)");
+    public static LokiSink.Builder builder(Map<String, String> config) {
+        LokiSink.Builder b = LokiSink.builder();
+        for (String k : config.keySet()) {
+            if (k.startsWith("loki.") && !KEYS.contains(k)) {
+                throw new InvalidKey(k, "unknown key (known: " + String.join(", ", new java.util.TreeSet<>(KEYS)) + ")");
             }
         }
-        b.kafkaProperties(kafka);
         String url = config.get(URL);
         if (url == null || url.isBlank()) {
             throw new InvalidKey(URL, "is required");
@@ -91,10 +77,6 @@ public final class LokiConfig {
         } catch (URISyntaxException e) {
             throw new InvalidKey(URL, "not a URI: " + e.getMessage());
         }
-        str(config, KAFKA_BOOTSTRAP, b::bootstrapServers);
-        str(config, KAFKA_TOPIC, b::topic);
-        str(config, KAFKA_GROUP, b::groupId);
-        str(config, KAFKA_DLQ_TOPIC, b::dlqTopic);
         str(config, TENANT, b::tenant);
         if (config.containsKey(FORMAT)) {
             String f = config.get(FORMAT).trim().toUpperCase(Locale.ROOT);

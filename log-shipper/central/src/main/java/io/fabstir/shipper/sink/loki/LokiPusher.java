@@ -1,6 +1,8 @@
 package io.fabstir.shipper.sink.loki;
 
 import io.fabstir.shipper.logging.LogExcerpt;
+import io.fabstir.shipper.retry.Backoff;
+import io.fabstir.shipper.sink.SinkMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,7 +11,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -27,14 +28,14 @@ final class LokiPusher {
     /** An entry Loki will not take, with why. */
     record Rejection(LogEntry entry, String errorType, String reason) {}
 
-    /** Thrown out of a retry wait when the indexer is closing: nothing of the batch may be committed. */
+    /** Thrown out of a retry wait when the sink is closing: nothing of the batch is acknowledged. */
     static final class Stopped extends RuntimeException {
         Stopped() {
             super("closing", null, false, false);
         }
     }
 
-    /** Waits between retries; the consumer loop keeps Kafka's group membership alive while it waits. */
+    /** Waits between retries (and returns early, by {@link Stopped}, when the sink closes). */
     interface Waiter {
         void await(Duration d) throws InterruptedException;
     }
@@ -43,18 +44,16 @@ final class LokiPusher {
     private final PushEncoder encoder;
     private final int maxBatchBytes;
     private final int maxBatchEntries;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
-    private final LokiMetrics metrics;
+    private final Backoff backoff;
+    private final SinkMetrics metrics;
 
     LokiPusher(LokiHttp http, PushEncoder encoder, int maxBatchBytes, int maxBatchEntries,
-               Duration initialBackoff, Duration maxBackoff, LokiMetrics metrics) {
+               Duration initialBackoff, Duration maxBackoff, SinkMetrics metrics) {
         this.http = http;
         this.encoder = encoder;
         this.maxBatchBytes = maxBatchBytes;
         this.maxBatchEntries = maxBatchEntries;
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
+        this.backoff = new Backoff(initialBackoff, maxBackoff);
         this.metrics = metrics;
     }
 
@@ -210,7 +209,7 @@ final class LokiPusher {
     /** Sends {@code request[0]} until Loki answers something other than "try again"; may shrink it (see push). */
     private LokiHttp.Response sendUntilAnswered(PushBatch.Request[] request, Ctx ctx) {
         byte[] body = encoder.encode(request[0]);
-        long backoffMs = initialBackoff.toMillis();
+        int attempt = 0;
         while (true) {
             if (ctx.stopping().getAsBoolean()) {
                 throw new Stopped();
@@ -220,9 +219,9 @@ final class LokiPusher {
                 return resp;
             }
             metrics.retry();
-            long jittered = backoffMs / 2 + ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1);
+            long jittered = backoff.delayMs(++attempt);
             long waitMs = resp.retryAfter().map(Duration::toMillis)
-                    .map(ra -> Math.min(ra, maxBackoff.toMillis())).orElse(jittered);
+                    .map(ra -> Math.min(ra, backoff.maxMs())).orElse(jittered);
             LOG.warn("Loki push of {} entries not accepted ({}), retrying in {} ms", request[0].entryCount(),
                     describe(resp), waitMs);
             try {
@@ -231,7 +230,6 @@ final class LokiPusher {
                 Thread.currentThread().interrupt();
                 throw new Stopped();
             }
-            backoffMs = Math.min(maxBackoff.toMillis(), Math.max(1, backoffMs * 2));
             PushBatch.Request kept = retainOwned(request[0], ctx);
             if (kept != request[0]) {
                 request[0] = kept;

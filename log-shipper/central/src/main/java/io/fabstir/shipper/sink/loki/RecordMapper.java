@@ -2,16 +2,20 @@ package io.fabstir.shipper.sink.loki;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabstir.shipper.normalize.Normalized;
+import io.fabstir.shipper.sink.Sink;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Turns one record of {@code fabstir.logs} (JSON, flat dotted or nested keys) into a Loki entry. */
+/**
+ * Turns one normalised document (JSON, flat dotted or nested keys) into a Loki entry: labels and structured metadata
+ * from its fields, the line its JSON, and its timestamp the one the transform decided, which Elasticsearch indexes
+ * too (a document whose {@code @timestamp} was repaired says so in {@code fabstir_timestamp_source}).
+ */
 final class RecordMapper {
 
     /** Loki's default {@code max_line_size}. */
@@ -55,11 +59,8 @@ final class RecordMapper {
         }
     }
 
-    LogEntry map(LogEntry.Source source, long kafkaTimestampMs) throws Unmappable {
-        byte[] value = source.value();
-        if (value == null || value.length == 0) {
-            throw new Unmappable("empty_record", "record has no value");
-        }
+    LogEntry map(Normalized.Document doc, Sink.Delivery delivery) throws Unmappable {
+        byte[] value = doc.source();
         JsonNode root;
         try {
             root = JSON.readTree(value);
@@ -79,18 +80,20 @@ final class RecordMapper {
                 metadata.put(f.name(), v);
             }
         }
-        long ts = parseTimestamp(find(root, "@timestamp"));
-        if (ts == Long.MIN_VALUE) {
-            ts = Math.max(0, kafkaTimestampMs) * 1_000_000L;
-            metadata.put("fabstir_timestamp_source", "ingest");
+        for (String repair : doc.repairs()) {
+            if (repair.startsWith("timestamp:")) {
+                metadata.put("fabstir_timestamp_source", "ingest");
+            }
         }
+        Instant t = doc.timestamp();
+        long ts = Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
         String line = new String(value, StandardCharsets.UTF_8).strip();
         int lineBytes = value.length;
         if (lineBytes > maxLineBytes) {
             line = truncate(line, maxLineBytes);
             metadata.put("fabstir_truncated_from_bytes", Integer.toString(lineBytes));
         }
-        return new LogEntry(stream, LabelRules.render(stream), ts, line, Map.copyOf(metadata), source);
+        return new LogEntry(stream, LabelRules.render(stream), ts, line, Map.copyOf(metadata), delivery);
     }
 
     /**
@@ -138,22 +141,6 @@ final class RecordMapper {
             return null;
         }
         return n.asText();
-    }
-
-    /** Nanoseconds since the epoch, or {@code Long.MIN_VALUE} when absent or unusable. */
-    static long parseTimestamp(JsonNode n) {
-        if (n == null || n.isNull()) {
-            return Long.MIN_VALUE;
-        }
-        if (n.isNumber()) {
-            return n.asLong() * 1_000_000L; // epoch milliseconds
-        }
-        try {
-            Instant i = DateTimeFormatter.ISO_DATE_TIME.parse(n.asText(), Instant::from);
-            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
-        } catch (DateTimeParseException | ArithmeticException e) {
-            return Long.MIN_VALUE;
-        }
     }
 
     private static String firstLine(String s) {

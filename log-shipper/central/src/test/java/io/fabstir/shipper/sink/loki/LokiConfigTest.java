@@ -15,21 +15,24 @@ class LokiConfigTest {
     private static Map<String, String> minimal() {
         Map<String, String> m = new HashMap<>();
         m.put(LokiConfig.URL, "http://127.0.0.1:3100");
-        m.put(LokiConfig.KAFKA_BOOTSTRAP, "127.0.0.1:9092");
         return m;
     }
 
+    private static LokiSink build(Map<String, String> config) {
+        return LokiConfig.builder(config).registry(new io.prometheus.metrics.model.registry.PrometheusRegistry()).build();
+    }
+
     private static void assertInvalid(Map<String, String> config, String key) {
-        assertThatThrownBy(() -> LokiIndexer.fromConfig(config))
+        assertThatThrownBy(() -> build(config))
                 .isInstanceOfSatisfying(LokiConfig.InvalidKey.class, e -> assertThat(e.key()).isEqualTo(key))
                 .hasMessageStartingWith(key + ": ");
     }
 
     @Test
     void minimalConfigurationBuilds() {
-        try (LokiIndexer indexer = LokiConfig.builder(minimal())
-                .metricsRegistry(new io.prometheus.metrics.model.registry.PrometheusRegistry()).build()) {
-            assertThat(indexer.toString()).contains("fabstir-loki").contains("fabstir.logs");
+        try (LokiSink sink = build(minimal())) {
+            assertThat(sink.name()).isEqualTo("loki");
+            assertThat(sink.toString()).contains("http://127.0.0.1:3100").contains("format=PROTOBUF");
         }
     }
 
@@ -42,10 +45,6 @@ class LokiConfigTest {
         c = minimal();
         c.put(LokiConfig.URL, "ftp://loki");
         assertInvalid(c, LokiConfig.URL);
-
-        c = minimal();
-        c.remove(LokiConfig.KAFKA_BOOTSTRAP);
-        assertInvalid(c, LokiConfig.KAFKA_BOOTSTRAP);
 
         c = minimal();
         c.put(LokiConfig.FORMAT, "xml");
@@ -62,17 +61,13 @@ class LokiConfigTest {
         c = minimal();
         c.put(LokiConfig.BASIC_USER, "u");
         assertInvalid(c, LokiConfig.BASIC_PASSWORD_FILE);
-
-        c = minimal();
-        c.put("kafka.properties.consumer.enable.auto.commit", "true");
-        assertInvalid(c, "enable.auto.commit");
     }
 
     @Test
     void unboundedLabelConfigurationIsRefusedNamingTheLabelsKey() {
         Map<String, String> c = minimal();
         c.put(LokiConfig.LABELS, "service_name=service.name,trace_id=trace.id");
-        assertThatThrownBy(() -> LokiIndexer.fromConfig(c))
+        assertThatThrownBy(() -> build(c))
                 .isInstanceOfSatisfying(LokiConfig.InvalidKey.class, e -> assertThat(e.key()).isEqualTo(LokiConfig.LABELS))
                 .hasMessageContaining("trace.id").hasMessageContaining("unbounded");
     }
@@ -84,10 +79,8 @@ class LokiConfigTest {
         Map<String, String> c = minimal();
         c.put(LokiConfig.BASIC_USER, "shipper");
         c.put(LokiConfig.BASIC_PASSWORD_FILE, pw.toString());
-        LokiIndexer.Builder b = LokiConfig.builder(c)
-                .metricsRegistry(new io.prometheus.metrics.model.registry.PrometheusRegistry());
-        try (LokiIndexer indexer = b.build()) {
-            assertThat(indexer.toString()).doesNotContain("s3cr3t").contains("****");
+        try (LokiSink sink = build(c)) {
+            assertThat(sink.toString()).doesNotContain("s3cr3t").contains("****");
         }
         Map<String, String> missing = minimal();
         missing.put(LokiConfig.BEARER_TOKEN_ENV, "FABSTIR_TEST_SURELY_UNSET_TOKEN");
@@ -106,8 +99,8 @@ class LokiConfigTest {
 
     @Test
     void keysFollowTheShipperSettingsConvention() {
-        assertThat(LokiConfig.KEYS).contains("loki.url", "loki.tenant", "loki.labels", "loki.auth.basic.password_file",
-                "kafka.bootstrap_servers", "kafka.group_id", "kafka.topic", "kafka.dlq_topic");
+        assertThat(LokiConfig.KEYS).contains("loki.url", "loki.tenant", "loki.labels", "loki.auth.basic.password_file")
+                .allMatch(k -> k.startsWith("loki."));
         assertThat(LokiConfig.KEYS).allMatch(k -> k.matches("[a-z]+(\\.[a-z_]+)+"));
     }
 

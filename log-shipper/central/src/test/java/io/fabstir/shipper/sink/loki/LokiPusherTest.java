@@ -2,6 +2,7 @@ package io.fabstir.shipper.sink.loki;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabstir.shipper.sink.SinkMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,14 +18,23 @@ import org.junit.jupiter.api.Test;
 class LokiPusherTest {
 
     private LokiReceiver loki;
-    private LokiMetrics metrics;
+    private PrometheusRegistry registry;
+    private SinkMetrics metrics;
     private final RecordMapper mapper = new RecordMapper(LabelRules.defaults(), RecordMapper.DEFAULT_METADATA,
             RecordMapper.DEFAULT_MAX_LINE_BYTES);
 
     @BeforeEach
     void start() throws Exception {
         loki = LokiReceiver.open();
-        metrics = new LokiMetrics(new PrometheusRegistry());
+        registry = new PrometheusRegistry();
+        metrics = SinkMetrics.of(registry, "loki");
+    }
+
+    private double retries() {
+        return registry.scrape().stream().filter(m -> m.getMetadata().getName().equals("fabstir_indexer_retries"))
+                .flatMap(m -> m.getDataPoints().stream())
+                .mapToDouble(d -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) d)
+                        .getValue()).sum();
     }
 
     @AfterEach
@@ -47,7 +57,7 @@ class LokiPusherTest {
                 + "\"event.dataset\":\"fabstir.job\",\"fabstir.node_id\":\"" + node + "\",\"event.id\":\"ev-" + offset
                 + "\",\"trace.id\":\"tr-" + offset + "\",\"span.id\":\"sp-" + offset + "\",\"fabstir.job.id\":\"" + jobId
                 + "\",\"message\":\"m" + offset + "\"}";
-        return mapper.map(RecordMapperTest.source(json, offset), 0);
+        return mapper.map(RecordMapperTest.doc(json, offset), new RecordMapperTest.At(0, offset));
     }
 
     private List<LogEntry> records(int n, String startSecond) throws Exception {
@@ -94,7 +104,7 @@ class LokiPusherTest {
         assertThat(push(pusher(PushFormat.PROTOBUF, null, null), second)).isEmpty();
 
         assertThat(loki.refusedRequests()).isEqualTo(7);
-        assertThat(metrics.retryCount()).isEqualTo(7);
+        assertThat(retries()).isEqualTo(7);
         assertThat(loki.accepted()).hasSize(200);
         assertThat(loki.accepted()).extracting(LokiReceiver.Entry::line).doesNotHaveDuplicates()
                 .containsAll(first.stream().map(LogEntry::line).toList())
@@ -116,7 +126,7 @@ class LokiPusherTest {
         assertThat(push(pusher(PushFormat.PROTOBUF, null, null), records(10, "03"))).isEmpty();
         restart.join();
         assertThat(loki.accepted()).hasSize(10);
-        assertThat(metrics.retryCount()).isPositive();
+        assertThat(retries()).isPositive();
     }
 
     @Test
@@ -144,7 +154,7 @@ class LokiPusherTest {
         List<LokiPusher.Rejection> rejected = push(p, List.of(old, newer, otherStream));
 
         assertThat(rejected).singleElement().satisfies(r -> {
-            assertThat(r.entry().source().offset()).isEqualTo(2);
+            assertThat(((RecordMapperTest.At) r.entry().delivery()).offset()).isEqualTo(2);
             assertThat(r.reason()).startsWith("loki: ").contains("entry out of order");
             assertThat(r.errorType()).isEqualTo("loki_out_of_order");
         });
@@ -169,8 +179,8 @@ class LokiPusherTest {
     @Test
     void lineRefusedAsTooLongBySmallerServerLimitIsTruncatedFurtherAndAccepted() throws Exception {
         loki.maxLineBytes(1000);
-        LogEntry big = mapper.map(RecordMapperTest.source("{\"@timestamp\":\"2026-11-24T07:00:00Z\",\"message\":\""
-                + "x".repeat(5000) + "\"}", 9), 0);
+        LogEntry big = mapper.map(RecordMapperTest.doc("{\"@timestamp\":\"2026-11-24T07:00:00Z\",\"message\":\""
+                + "x".repeat(5000) + "\"}", 9), RecordMapperTest.NOBODY);
         LogEntry small = record("node-1", "INFO", "2026-11-24T07:00:01Z", "j", 10);
         assertThat(push(pusher(PushFormat.PROTOBUF, null, null), List.of(big, small))).isEmpty();
         assertThat(loki.accepted()).hasSize(2);
@@ -203,18 +213,17 @@ class LokiPusherTest {
         List<LogEntry> entries = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             LogEntry e = record("node-" + i, "INFO", "2026-11-24T07:00:0" + i + "Z", "j", i);
-            LogEntry.Source s = e.source();
             entries.add(new LogEntry(e.stream(), e.streamKey(), e.tsNanos(), e.line(), e.metadata(),
-                    new LogEntry.Source(s.topic(), i % 2, s.offset(), s.key(), s.value())));
+                    new RecordMapperTest.At(i % 2, i)));
         }
         java.util.concurrent.atomic.AtomicBoolean revoked = new java.util.concurrent.atomic.AtomicBoolean();
         LokiPusher.Result r = pusher(PushFormat.PROTOBUF, null, null).push(entries, d -> {
             Thread.sleep(d.toMillis());
             revoked.set(true); // partition 1 moves to another consumer while Loki is down
             loki.down(false);
-        }, () -> false, e -> !revoked.get() || e.source().partition() == 0);
+        }, () -> false, e -> !revoked.get() || ((RecordMapperTest.At) e.delivery()).partition() == 0);
         assertThat(r.rejected()).isEmpty();
-        assertThat(r.abandoned()).extracting(e -> e.source().partition()).containsOnly(1).hasSize(3);
+        assertThat(r.abandoned()).extracting(e -> ((RecordMapperTest.At) e.delivery()).partition()).containsOnly(1).hasSize(3);
         assertThat(loki.accepted()).extracting(e -> e.metadata().get("event_id"))
                 .containsExactlyInAnyOrder("ev-0", "ev-2", "ev-4");
     }

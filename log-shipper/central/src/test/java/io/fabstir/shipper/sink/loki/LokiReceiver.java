@@ -130,7 +130,7 @@ public final class LokiReceiver implements AutoCloseable {
     }
 
     /** Like {@code reject_old_samples}: entries older than this are refused as "timestamp too old". */
-    void rejectOlderThan(long tsNanos) {
+    public void rejectOlderThan(long tsNanos) {
         rejectOlderThanNanos = tsNanos;
     }
 

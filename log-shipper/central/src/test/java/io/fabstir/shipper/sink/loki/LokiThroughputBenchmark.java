@@ -1,6 +1,7 @@
 package io.fabstir.shipper.sink.loki;
 
 import io.fabstir.localservices.SharedServices;
+import io.fabstir.shipper.index.IndexLoop;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +14,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * End-to-end throughput of the Loki sink (Kafka → {@link LokiIndexer} → {@link LokiReceiver}, which decodes and
+ * End-to-end throughput of the Loki sink (Kafka → the loop with {@link LokiSink} → {@link LokiReceiver}, which decodes and
  * validates every push in the same JVM) in both formats, next to a bare Kafka consumer reading the same topic (the
  * ceiling on this machine). Not a test; run with:
  *
@@ -65,11 +66,13 @@ public final class LokiThroughputBenchmark {
         // Each format twice, alternating, so JIT warm-up does not favour the one measured last.
         for (PushFormat format : List.of(PushFormat.PROTOBUF, PushFormat.JSON, PushFormat.PROTOBUF, PushFormat.JSON)) {
             try (LokiReceiver loki = LokiReceiver.open()) {
-                LokiIndexer indexer = LokiIndexer.builder().bootstrapServers(bootstrap).topic(topic)
-                        .groupId("bench-loki-" + format + "-" + System.nanoTime()).url(loki.url()).format(format)
-                        .linger(Duration.ofMillis(200)).metricsRegistry(new PrometheusRegistry()).build();
+                PrometheusRegistry registry = new PrometheusRegistry();
+                IndexLoop indexer = IndexLoop.builder().bootstrapServers(bootstrap).topic(topic)
+                        .groupId("bench-loki-" + format + "-" + System.nanoTime()).registry(registry)
+                        .sink(LokiSink.builder().url(loki.url()).format(format).linger(Duration.ofMillis(200))
+                                .registry(registry).build()).build();
                 long start = System.nanoTime();
-                Thread t = new Thread(indexer::run);
+                Thread t = new Thread(indexer);
                 t.start();
                 while (loki.accepted().size() < n) {
                     Thread.sleep(10);

@@ -12,7 +12,7 @@ class PushBatchTest {
     static LogEntry entry(String service, long ts, long offset) {
         Map<String, String> stream = Map.of("service_name", service);
         return new LogEntry(stream, LabelRules.render(stream), ts, service + "@" + ts + "#" + offset, Map.of(),
-                new LogEntry.Source("t", 0, offset, null, new byte[0]));
+                new RecordMapperTest.At(0, offset));
     }
 
     @Test
@@ -31,7 +31,7 @@ class PushBatchTest {
     void equalTimestampsKeepKafkaOrder() {
         List<LogEntry> in = List.of(entry("a", 7, 0), entry("a", 7, 1), entry("a", 3, 2), entry("a", 7, 3));
         List<LogEntry> sorted = PushBatch.split(in, 1 << 20, 1000).get(0).streams().get(0).entries();
-        assertThat(sorted).extracting(e -> e.source().offset()).containsExactly(2L, 0L, 1L, 3L);
+        assertThat(sorted).extracting(e -> ((RecordMapperTest.At) e.delivery()).offset()).containsExactly(2L, 0L, 1L, 3L);
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabstir.shipper.harness.Scrape;
+import io.fabstir.shipper.index.IndexLoop;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabstir.localservices.SharedServices;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -58,23 +60,26 @@ class RealLokiOptInIntegrationTest {
                             + run + "-" + i + "\",\"trace.id\":\"t" + i + "\",\"message\":\"opt-in " + i + "\"}")).get();
                 }
             }
-            LokiIndexer.Builder b = LokiIndexer.builder().bootstrapServers(bootstrap).topic(topic)
-                    .dlqTopic(topic + ".dlq").groupId("fabstir-loki-optin-" + run)
+            PrometheusRegistry registry = new PrometheusRegistry();
+            LokiSink.Builder b = LokiSink.builder()
                     .url(URI.create(url)).tenant(tenant).format(format).linger(Duration.ofMillis(200))
-                    .metricsRegistry(new PrometheusRegistry());
+                    .registry(registry);
             if (System.getenv("FABSTIR_LOKI_USER") != null) {
                 b.basicAuthFromEnv(System.getenv("FABSTIR_LOKI_USER"), "FABSTIR_LOKI_PASSWORD");
             } else if (System.getenv("FABSTIR_LOKI_TOKEN") != null) {
                 b.bearerTokenEnv("FABSTIR_LOKI_TOKEN");
             }
-            LokiIndexer indexer = b.build();
-            Thread t = new Thread(indexer::run);
+            IndexLoop loop = IndexLoop.builder().bootstrapServers(bootstrap).topic(topic)
+                    .dlqTopic(topic + ".dlq").groupId("fabstir-loki-optin-" + run).registry(registry)
+                    .sink(b.build()).build();
+            Thread t = new Thread(loop);
             t.start();
             try {
-                await().atMost(Duration.ofSeconds(60)).until(() -> indexer.metrics().indexedCount() >= 10);
-                assertThat(indexer.metrics().dlqCount()).as(format + " entries refused").isZero();
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> Scrape.sink(registry, "records_indexed", "loki") >= 10);
+                assertThat(Scrape.sink(registry, "records_dlq", "loki")).as(format + " entries refused").isZero();
             } finally {
-                indexer.close();
+                loop.close();
                 t.join(30_000);
             }
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {

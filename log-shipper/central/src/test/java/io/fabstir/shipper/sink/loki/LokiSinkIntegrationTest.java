@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabstir.localservices.SharedServices;
+import io.fabstir.shipper.harness.Scrape;
 import io.fabstir.shipper.index.IndexLoop;
 import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
 import io.fabstir.shipper.sink.elasticsearch.EsConnection;
@@ -37,11 +38,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Loki sink end to end: real Kafka (and, for the outage test, the Elasticsearch sink against real
- * Elasticsearch) from local-services, {@link LokiIndexer}'s own consumer group, and {@link LokiReceiver} decoding
+ * Elasticsearch) from local-services, the loop with {@link LokiSink} in its own consumer group, and {@link LokiReceiver} decoding
  * the real wire format and validating as Loki does.
  */
 @Tag("integration")
-class LokiIndexerIntegrationTest {
+class LokiSinkIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
 
@@ -74,24 +75,44 @@ class LokiIndexerIntegrationTest {
         }
     }
 
-    private LokiIndexer.Builder indexer() {
-        return LokiIndexer.builder().bootstrapServers(bootstrap).topic(topic).dlqTopic(dlqTopic).groupId(group)
-                .url(loki.url()).tenant("fabstir").linger(Duration.ofMillis(200))
-                .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2))
-                .metricsRegistry(new PrometheusRegistry())
-                .consumerProperties(Map.of("session.timeout.ms", "10000", "heartbeat.interval.ms", "1000"));
+    private LokiSink.Builder indexer() {
+        return LokiSink.builder().url(loki.url()).tenant("fabstir").linger(Duration.ofMillis(200))
+                .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2));
     }
 
-    private LokiIndexer start(LokiIndexer.Builder b) {
-        LokiIndexer indexer = b.build();
-        Thread t = new Thread(indexer::run, "loki-indexer-" + closeAtEnd.size());
+    /** One loop of the Loki group, with its own registry so its counters can be read apart. */
+    private record Running(IndexLoop loop, PrometheusRegistry registry) {
+        long indexed() {
+            return Scrape.sink(registry, "records_indexed", "loki");
+        }
+
+        long dlq() {
+            return Scrape.sink(registry, "records_dlq", "loki");
+        }
+
+        long retries() {
+            return Scrape.sink(registry, "retries", "loki");
+        }
+
+        void close() {
+            loop.close();
+        }
+    }
+
+    private Running start(LokiSink.Builder b) {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        IndexLoop loop = IndexLoop.builder().bootstrapServers(bootstrap).topic(topic).dlqTopic(dlqTopic).groupId(group)
+                .registry(registry).sink(b.registry(registry).build())
+                .kafkaProperties(Map.of("session.timeout.ms", "10000", "heartbeat.interval.ms", "1000"))
+                .build();
+        Thread t = new Thread(loop, "loki-loop-" + closeAtEnd.size());
         t.setDaemon(true);
         t.start();
         closeAtEnd.add(() -> {
-            indexer.close();
+            loop.close();
             t.join(30_000);
         });
-        return indexer;
+        return new Running(loop, registry);
     }
 
     /** Record n for a node, @timestamp base + offsetMs; ids unique per record. */
@@ -158,7 +179,7 @@ class LokiIndexerIntegrationTest {
     @Test
     void recordsReachLokiWithBoundedLabelsAndIdsAsStructuredMetadataThenOffsetsAreCommitted() throws Exception {
         produce(records(30, 0));
-        LokiIndexer indexer = start(indexer());
+        Running indexer = start(indexer());
 
         await().atMost(WAIT).until(() -> loki.accepted().size() >= 30);
         assertThat(loki.accepted()).hasSize(30);
@@ -172,14 +193,14 @@ class LokiIndexerIntegrationTest {
         }
         assertThat(loki.accepted().stream().map(LokiReceiver.Entry::labels).distinct()).hasSize(6);
         await().atMost(WAIT).untilAsserted(() -> assertThat(committed(group)).isEqualTo(endOffsets()));
-        assertThat(indexer.metrics().indexedCount()).isEqualTo(30);
-        assertThat(indexer.metrics().dlqCount()).isZero();
+        assertThat(indexer.indexed()).isEqualTo(30);
+        assertThat(indexer.dlq()).isZero();
     }
 
     @Test
     void rateLimitAndUnavailableAreRetriedWithNothingLostAndNoCommitBeforeAcceptance() throws Exception {
         loki.down(true);
-        LokiIndexer indexer = start(indexer());
+        Running indexer = start(indexer());
         produce(records(50, 0));
         await().atMost(WAIT).until(() -> loki.refusedRequests() >= 3);
         assertThat(committed(group)).isEmpty();
@@ -195,14 +216,14 @@ class LokiIndexerIntegrationTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(committed(group)).isEqualTo(endOffsets()));
         assertThat(loki.accepted()).hasSize(100);
         assertThat(acceptedEventIds()).hasSize(100);
-        assertThat(indexer.metrics().retryCount()).isGreaterThanOrEqualTo(5);
-        assertThat(indexer.metrics().indexedCount()).isEqualTo(100);
+        assertThat(indexer.retries()).isGreaterThanOrEqualTo(5);
+        assertThat(indexer.indexed()).isEqualTo(100);
     }
 
     @Test
     void lokiDownForThirtySecondsDoesNotHoldBackTheElasticsearchSinkOnTheSameTopic() throws Exception {
         loki.stop(); // connection refused first, then 503: both are "down"
-        LokiIndexer indexer = start(indexer());
+        Running indexer = start(indexer());
         // The real Elasticsearch sink (index engineer's IndexLoop) as its own consumer group on the same topic.
         String tag = "lokit-" + group.substring(group.length() - 8);
         String esGroup = "fabstir-indexer-es-" + tag;
@@ -210,11 +231,12 @@ class LokiIndexerIntegrationTest {
         closeAtEnd.add(es);
         IndexLoop esLoop = IndexLoop.builder().bootstrapServers(bootstrap).topic(topic).dlqTopic(dlqTopic)
                 .groupId(esGroup).clientId(esGroup)
-                .indexPattern("fabstir-logs-" + tag + "-{yyyy.MM.dd}")
-                .dlqPattern("fabstir-logs-dlq-" + tag + "-{yyyy.MM.dd}")
                 .registry(new PrometheusRegistry())
                 .sink(ElasticsearchSink.builder().client(es.client()).maxOperations(500)
-                        .backoff(Duration.ofMillis(100), Duration.ofSeconds(3)))
+                        .indexPattern("fabstir-logs-" + tag + "-{yyyy.MM.dd}")
+                        .dlqPattern("fabstir-logs-dlq-" + tag + "-{yyyy.MM.dd}")
+                        .registry(new PrometheusRegistry())
+                        .backoff(Duration.ofMillis(100), Duration.ofSeconds(3)).build())
                 .build();
         Thread esThread = new Thread(esLoop, "es-sink-" + tag);
         esThread.setDaemon(true);
@@ -245,7 +267,7 @@ class LokiIndexerIntegrationTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(committed(group)).isEqualTo(endOffsets()));
         assertThat(acceptedEventIds()).hasSize(100);
         assertThat(loki.accepted()).hasSize(100);
-        assertThat(indexer.metrics().retryCount()).isPositive();
+        assertThat(indexer.retries()).isPositive();
         assertThat(esCount(es, indices)).isEqualTo(100);
     }
 
@@ -306,11 +328,11 @@ class LokiIndexerIntegrationTest {
     @Test
     void aRebalanceDuringAnOutageLosesNothingAndSendsNothingTwice() throws Exception {
         loki.down(true);
-        LokiIndexer first = start(indexer());
+        Running first = start(indexer());
         produce(records(60, 0));
         await().atMost(WAIT).until(() -> loki.refusedRequests() >= 2);
 
-        LokiIndexer second = start(indexer()); // same group: partitions are split while the first one is retrying
+        Running second = start(indexer()); // same group: partitions are split while the first one is retrying
         await().atMost(WAIT).until(() -> members(group) == 2);
         Thread.sleep(3000); // both hold partitions and the first has retried since the rebalance
         loki.down(false);
@@ -325,8 +347,8 @@ class LokiIndexerIntegrationTest {
         Thread.sleep(500);
         assertThat(loki.accepted()).hasSize(120);
         assertThat(acceptedEventIds()).hasSize(120);
-        assertThat(first.metrics().dlqCount() + second.metrics().dlqCount()).isZero();
-        assertThat(first.metrics().indexedCount() + second.metrics().indexedCount()).isEqualTo(120);
+        assertThat(first.dlq() + second.dlq()).isZero();
+        assertThat(first.indexed() + second.indexed()).isEqualTo(120);
     }
 
     private int members(String groupId) throws Exception {
