@@ -2,15 +2,12 @@ package io.fabstir.shipper.tail;
 
 import io.fabstir.shipper.logging.LogExcerpt;
 import io.fabstir.enrichers.Enricher;
-import io.fabstir.enrichers.LogRecord;
-import io.fabstir.enrichers.RecordOrigin;
 import io.fabstir.shipper.checkpoint.CheckpointStore;
 import io.fabstir.shipper.checkpoint.EndedContent;
 import io.fabstir.shipper.checkpoint.Fingerprint;
 import io.fabstir.shipper.checkpoint.FilePosition;
 import io.fabstir.shipper.config.EdgeConfig;
 import io.fabstir.shipper.metrics.ShipperMetrics;
-import io.fabstir.shipper.retry.Backoff;
 import io.fabstir.shipper.watermark.Watermark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,28 +15,18 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
-import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * Follows the files matched by the configured globs and sends each line, enriched, to a {@link RecordSink}.
@@ -73,47 +60,29 @@ public final class Tailer implements AutoCloseable {
     private record FileKey(long dev, long ino) {
     }
 
-    /**
-     * Content that left its inode (truncated or rewritten in place, or a checkpoint for content the inode no longer
-     * holds): its identity, fingerprint, where its reading stopped, and its ack tracker, which a copy of it takes over
-     * (its records still on their way to Kafka keep the copy's checkpoint from passing them).
-     */
-    private record Ended(String identity, Fingerprint fingerprint, long position, Watermark<InFlight> acks, long atNanos) {
-    }
-
     private static final long COPY_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
-    private static final long ENDED_KEPT_NANOS = TimeUnit.MINUTES.toNanos(10);
-    private static final int MAX_ENDED = 16;
-    /** Re-sends of records Kafka refused: 200 ms doubling to 5 s, jittered. */
-    private static final Backoff RESEND_BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
 
     private final EdgeConfig config;
-    private final Enricher enricher;
-    private final RecordSink sink;
+    private final Sender sender;
+    private final RecordShaper shaper;
     private final ShipperMetrics metrics;
     private final CheckpointStore checkpoints;
     private final List<Glob> globs = new ArrayList<>();
     private final Map<FileKey, TrackedFile> files = new LinkedHashMap<>();
     private final Map<FileKey, FilePosition> saved = new HashMap<>();
-    private final ArrayDeque<Ended> ended = new ArrayDeque<>();
+    private final EndedContents ended = new EndedContents();
     /** New files that start like a followed file, waiting to see whether that one gets truncated; since when. */
     private final Map<FileKey, Long> deferred = new HashMap<>();
-    private final LineDecoder decoder = new LineDecoder();
-    private final AtomicLong inflightBytes = new AtomicLong();
-    private final AtomicLong inflightRecords = new AtomicLong();
-    private final ConcurrentLinkedQueue<InFlight> failed = new ConcurrentLinkedQueue<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile boolean started;
-    private int retryAttempts;
-    private long retryAtNanos;
     private boolean firstScan = true;
     private boolean pausedForInflight;
 
     private Tailer(EdgeConfig config, Enricher enricher, RecordSink sink, ShipperMetrics metrics) {
         this.config = config;
-        this.enricher = enricher;
-        this.sink = sink;
+        this.sender = new Sender(sink, metrics);
+        this.shaper = new RecordShaper(enricher, metrics, config.maxRecordBytes());
         this.metrics = metrics;
         this.checkpoints = new CheckpointStore(config.checkpointFile());
         for (String p : config.paths()) {
@@ -133,8 +102,7 @@ public final class Tailer implements AutoCloseable {
                 saved.put(new FileKey(p.device(), p.inode()), p);
             }
             for (EndedContent e : checkpoints.ended()) {
-                remember(new Ended(e.identity(), e.fingerprint(), e.offset(), new Watermark<>(e.offset()),
-                        System.nanoTime()));
+                ended.remember(e.identity(), e.fingerprint(), e.offset(), new Watermark<>(e.offset()));
             }
             LOG.info("tailing {} (checkpoint {}, {} saved positions)", config.paths(), checkpoints.file(), saved.size());
             long nextScan = 0;
@@ -145,7 +113,7 @@ public final class Tailer implements AutoCloseable {
                     scan();
                     nextScan = now + config.scanInterval().toNanos();
                 }
-                resendFailed(now);
+                sender.resendFailed(now);
                 boolean progressed = readRound();
                 releaseDrained();
                 if (now - nextCheckpoint >= 0) {
@@ -182,7 +150,7 @@ public final class Tailer implements AutoCloseable {
 
     /** Bytes sent and not yet acknowledged. */
     public long inflightBytes() {
-        return inflightBytes.get();
+        return sender.inflightBytes();
     }
 
     private void shutdown() throws IOException {
@@ -190,13 +158,13 @@ public final class Tailer implements AutoCloseable {
         for (TrackedFile f : files.values()) {
             f.flushMultiline();
         }
-        while (inflightRecords.get() > 0 && System.nanoTime() - deadline < 0) {
-            resendFailed(System.nanoTime());
+        while (sender.inflightRecords() > 0 && System.nanoTime() - deadline < 0) {
+            sender.resendFailed(System.nanoTime());
             sleep(20);
         }
-        if (inflightRecords.get() > 0) {
+        if (sender.inflightRecords() > 0) {
             LOG.warn("stopping with {} records not acknowledged by Kafka; they are re-sent at the next start",
-                    inflightRecords.get());
+                    sender.inflightRecords());
         }
         writeCheckpoint();
         LOG.info("stopped; checkpoint written to {}", checkpoints.file());
@@ -270,18 +238,17 @@ public final class Tailer implements AutoCloseable {
             FilePosition pos = saved.get(k);
             long start = 0;
             String identity = null;
-            Ended copied = null;
+            EndedContents.Ended copied = null;
             if (pos != null && pos.fingerprint().matches(ch) && size >= pos.offset()) {
                 start = pos.offset();
                 identity = pos.origin();
             } else {
                 if (pos != null) {
                     LOG.info("{}: checkpoint is for other content (truncated or inode reused); reading from 0", path);
-                    remember(new Ended(pos.identity(), pos.fingerprint(), pos.offset(), new Watermark<>(pos.offset()),
-                            System.nanoTime()));
+                    ended.remember(pos.identity(), pos.fingerprint(), pos.offset(), new Watermark<>(pos.offset()));
                 }
                 Fingerprint fp = Fingerprint.of(ch);
-                copied = fp.complete(ch) ? takeEnded(fp) : null;
+                copied = fp.complete(ch) ? ended.take(fp) : null;
                 if (copied != null) {
                     start = Math.min(copied.position(), size);
                     identity = copied.identity();
@@ -316,27 +283,6 @@ public final class Tailer implements AutoCloseable {
                 // nothing more to do
             }
         }
-    }
-
-    private void remember(Ended e) {
-        ended.addLast(e);
-        while (ended.size() > MAX_ENDED) {
-            ended.removeFirst();
-        }
-    }
-
-    /** Content with this fingerprint that left its inode recently, if any (taken: one copy continues it). */
-    private Ended takeEnded(Fingerprint fp) {
-        long now = System.nanoTime();
-        ended.removeIf(e -> now - e.atNanos() > ENDED_KEPT_NANOS);
-        for (var it = ended.iterator(); it.hasNext(); ) {
-            Ended e = it.next();
-            if (e.fingerprint().equals(fp)) {
-                it.remove();
-                return e;
-            }
-        }
-        return null;
     }
 
     private boolean startsLikeAFollowedFile(FileKey k, Fingerprint fp) {
@@ -392,11 +338,11 @@ public final class Tailer implements AutoCloseable {
 
     private boolean overInflightCap() {
         // Records waiting for a re-send also pause reading: Kafka is refusing, so new lines would only pile up.
-        boolean over = inflightBytes.get() >= config.maxInflightBytes() || !failed.isEmpty();
+        boolean over = sender.inflightBytes() >= config.maxInflightBytes() || sender.refusing();
         if (over != pausedForInflight) {
             pausedForInflight = over;
             if (over) {
-                LOG.info("{} bytes await Kafka's acknowledgement; reading paused", inflightBytes.get());
+                LOG.info("{} bytes await Kafka's acknowledgement; reading paused", sender.inflightBytes());
             } else {
                 LOG.info("reading resumed");
             }
@@ -432,74 +378,6 @@ public final class Tailer implements AutoCloseable {
         }
     }
 
-    // ---- sending ---------------------------------------------------------------------------------------------
-
-    private void send(InFlight r) {
-        inflightBytes.addAndGet(r.value.length);
-        inflightRecords.incrementAndGet();
-        if (!failed.isEmpty()) {
-            failed.add(r); // Kafka is refusing: queue behind the others instead of blocking on each line
-            return;
-        }
-        dispatch(r);
-    }
-
-    /** @return false when the sink refused at once (e.g. no metadata within max.block.ms) */
-    private boolean dispatch(InFlight r) {
-        try {
-            sink.send(r.value, new RecordSink.Delivery() {
-                @Override
-                public void acknowledged() {
-                    r.owner.done(r);
-                    inflightBytes.addAndGet(-r.value.length);
-                    inflightRecords.decrementAndGet();
-                    metrics.sent(1, r.value.length);
-                }
-
-                @Override
-                public void failed(Exception e) {
-                    onFailure(r, e);
-                }
-            });
-        } catch (RuntimeException e) {
-            onFailure(r, e);
-            return false;
-        }
-        return true;
-    }
-
-    private void onFailure(InFlight r, Exception e) {
-        metrics.error("send");
-        if (failed.isEmpty() && retryAttempts == 0) {
-            LOG.warn("Kafka did not take a record ({}); it is kept and re-sent, reading pauses meanwhile",
-                    LogExcerpt.of(e));
-        }
-        failed.add(r);
-    }
-
-    private void resendFailed(long now) {
-        if (failed.isEmpty()) {
-            retryAttempts = 0;
-            return;
-        }
-        if (retryAttempts > 0 && now - retryAtNanos < 0) {
-            return;
-        }
-        retryAttempts++;
-        retryAtNanos = now + TimeUnit.MILLISECONDS.toNanos(RESEND_BACKOFF.delayMs(retryAttempts));
-        List<InFlight> batch = new ArrayList<>();
-        for (InFlight r; (r = failed.poll()) != null; ) {
-            batch.add(r);
-        }
-        for (int i = 0; i < batch.size(); i++) {
-            if (!dispatch(batch.get(i)) || !failed.isEmpty()) {
-                // Refused at once (a send can block for max.block.ms first): keep the rest for the next round.
-                failed.addAll(batch.subList(i + 1, batch.size()));
-                return;
-            }
-        }
-    }
-
     private void writeCheckpoint() {
         List<FilePosition> positions = new ArrayList<>();
         List<TrackedFile> known = new ArrayList<>();
@@ -516,11 +394,7 @@ public final class Tailer implements AutoCloseable {
             }
         }
         try {
-            List<EndedContent> gone = new ArrayList<>();
-            for (Ended e : ended) {
-                gone.add(new EndedContent(e.identity(), e.fingerprint(), e.acks().position()));
-            }
-            checkpoints.save(positions, gone);
+            checkpoints.save(positions, ended.checkpoint());
         } catch (IOException e) {
             metrics.error("checkpoint");
             LOG.error("cannot write checkpoint {}: {}", checkpoints.file(), LogExcerpt.of(e));
@@ -654,7 +528,7 @@ public final class Tailer implements AutoCloseable {
                 if (multiline != null && multiline.pending()) {
                     stop = Math.min(stop, multiline.pendingStart());
                 }
-                remember(new Ended(identity, fingerprint, stop, acks, System.nanoTime()));
+                ended.remember(identity, fingerprint, stop, acks);
             }
         }
 
@@ -672,41 +546,8 @@ public final class Tailer implements AutoCloseable {
         }
 
         void emit(long start, long end, byte[] b, int off, int len, long full) {
-            LogRecord r = decoder.decode(b, off, len, full);
-            if (decoder.lastUnparsed) {
-                metrics.unparsed();
-            }
-            r.put("log.file.path", path.toString());
-            r.put("log.offset", start);
-            enricher.enrich(r, new RecordOrigin(identity, path.toString(), start,
-                    Instant.now().truncatedTo(ChronoUnit.MILLIS)));
-            byte[] value = r.toJsonBytes();
-            if (value.length > config.maxRecordBytes()) {
-                value = shrink(r, value.length);
-            }
-            send(acks.register(new InFlight(acks, end, value)));
-        }
-
-        /** A record over max_record_bytes (escaping can inflate a line): keep the head of its message. */
-        private byte[] shrink(LogRecord r, int size) {
-            String msg = r.text("message");
-            LogRecord small = LineDecoder.wrap(msg == null ? r.toJson() : msg, "record of " + size
-                    + " bytes cut to fit max_record_bytes");
-            for (String k : new String[] {"@timestamp", "event.id", "log.file.path", "log.offset", "host.name",
-                    "fabstir.node_id", "deployment.environment"}) {
-                if (r.has(k)) {
-                    small.put(k, r.get(k));
-                }
-            }
-            small.put(LineDecoder.TRUNCATED, true);
-            String m = small.text("message");
-            byte[] v = small.toJsonBytes();
-            while (v.length > config.maxRecordBytes() && m.length() > 0) {
-                m = m.substring(0, m.length() / 2);
-                small.put("message", m);
-                v = small.toJsonBytes();
-            }
-            return v;
+            byte[] value = shaper.shape(b, off, len, full, path.toString(), start, identity);
+            sender.send(acks.register(new InFlight(acks, end, value)));
         }
 
         void flushPartial() throws IOException {
@@ -727,48 +568,6 @@ public final class Tailer implements AutoCloseable {
                 ch.close();
             } catch (IOException ignored) {
                 // releasing anyway
-            }
-        }
-    }
-
-    // ---- globs -----------------------------------------------------------------------------------------------
-
-    /** A glob such as {@code /var/log/fabstir/*.json} or {@code logs/**}{@code /*.json}: base folder + matcher. */
-    static final class Glob {
-        final Path base;
-        final PathMatcher matcher;
-        final int depth;
-
-        Glob(String pattern) {
-            Path abs = Path.of(pattern).toAbsolutePath().normalize();
-            Path b = abs.getRoot();
-            int i = 0;
-            for (; i < abs.getNameCount(); i++) {
-                String part = abs.getName(i).toString();
-                if (part.matches(".*[*?\\[{].*")) {
-                    break;
-                }
-                b = b.resolve(part);
-            }
-            if (i == abs.getNameCount()) {
-                base = abs.getParent();
-                depth = 1;
-            } else {
-                base = b;
-                depth = pattern.contains("**") ? Integer.MAX_VALUE : abs.getNameCount() - i;
-            }
-            String glob = abs.toString().replace("\\", "\\\\");
-            matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
-        }
-
-        List<Path> matches() {
-            if (base == null || !Files.isDirectory(base)) {
-                return List.of();
-            }
-            try (Stream<Path> s = Files.walk(base, depth, new FileVisitOption[0])) {
-                return s.filter(p -> matcher.matches(p) && Files.isRegularFile(p)).sorted().toList();
-            } catch (IOException | java.io.UncheckedIOException e) {
-                return List.of(); // a folder vanished mid-walk; the next scan tries again
             }
         }
     }
