@@ -12,22 +12,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabstir.enrichers.CanonicalTimestamp;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Makes a Kafka value safe to index. Thread-safe.
@@ -58,7 +46,6 @@ public final class RecordNormalizer {
     static final String OVERFLOW = "fabstir.overflow";
     static final String FIELD_PREFIX = "fabstir.field.";
     static final String ORIGINAL_TIMESTAMP = "fabstir.original_timestamp";
-    private static final int MAX_ID_BYTES = 512;
 
     private static final ObjectMapper STRICT = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -71,16 +58,12 @@ public final class RecordNormalizer {
 
     private final int maxDepth;
     private final int maxFields;
-    private final Duration maxPast;
-    private final Duration maxFuture;
-    private final Clock clock;
+    private final TimestampPolicy timestamps;
 
     private RecordNormalizer(Builder b) {
         this.maxDepth = b.maxDepth;
         this.maxFields = b.maxFields;
-        this.maxPast = b.maxPast;
-        this.maxFuture = b.maxFuture;
-        this.clock = b.clock;
+        this.timestamps = new TimestampPolicy(b.maxPast, b.maxFuture, b.clock);
     }
 
     public static Builder builder() {
@@ -107,7 +90,7 @@ public final class RecordNormalizer {
      *                          window around the clock (a producer with a broken clock), means the clock's now
      */
     public Normalized normalize(byte[] value, String topic, int partition, long offset, long recordTimestampMs) {
-        Instant reference = reference(recordTimestampMs);
+        Instant reference = timestamps.reference(recordTimestampMs);
         if (value == null || value.length == 0) {
             return new Normalized.Rejected("empty_value", "Kafka record has no value");
         }
@@ -131,14 +114,14 @@ public final class RecordNormalizer {
             return new Normalized.Rejected("not_json_object",
                     "value is JSON but not an object (" + (tree == null ? "empty" : tree.getNodeType()) + ")");
         }
-        Walk walk = new Walk();
+        TreeRepair walk = new TreeRepair(maxDepth, maxFields);
         if (duplicates) {
             walk.mark("duplicate_key");
         }
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
         walk.copyObject((ObjectNode) tree, doc, "", 0, true);
-        Instant timestamp = timestamp(doc, walk.repairs, reference);
-        String id = id(doc, topic, partition, offset, walk.repairs);
+        Instant timestamp = timestamps.repair(doc, walk.repairs, reference);
+        String id = DocumentIds.of(doc, topic, partition, offset, walk.repairs);
         if (walk.overflow != null) {
             doc.set(OVERFLOW, walk.overflow);
         }
@@ -186,11 +169,11 @@ public final class RecordNormalizer {
                     continue;
                 }
                 String name = p.currentName(); // t is FIELD_NAME
-                if (name.isBlank() || (name.charAt(0) == '_' && (level == 0 || isMetadataName(name)))
-                        || !name.equals(fixKey(name))) {
+                if (name.isBlank() || (name.charAt(0) == '_' && (level == 0 || FieldNames.isMetadataName(name)))
+                        || !name.equals(FieldNames.fixKey(name))) {
                     return null;
                 }
-                int depth = depthAt[level] + segments(name);
+                int depth = depthAt[level] + FieldNames.segments(name);
                 JsonToken v = p.nextToken();
                 if (v == JsonToken.START_OBJECT) {
                     if (depth >= maxDepth) {
@@ -230,21 +213,21 @@ public final class RecordNormalizer {
             if (id == null) {
                 id = nestedId;
             }
-            if (id == null || id.isBlank() || id.length() > MAX_ID_BYTES / 4 || !id.equals(id.trim())) {
+            if (id == null || id.isBlank() || id.length() > DocumentIds.MAX_ID_BYTES / 4 || !id.equals(id.trim())) {
                 return null;
             }
             Instant ts;
             if (tsToken == JsonToken.VALUE_STRING) {
                 ts = CanonicalTimestamp.parse(tsText); // the edge's own form, nearly every record
                 if (ts == null) {
-                    ts = parseInstant(JsonNodeFactory.instance.textNode(tsText));
+                    ts = TimestampPolicy.parseInstant(JsonNodeFactory.instance.textNode(tsText));
                 }
             } else if (tsToken == JsonToken.VALUE_NUMBER_INT) {
                 ts = Instant.ofEpochMilli(tsNumber);
             } else {
                 return null;
             }
-            if (ts == null || !inWindow(ts, reference)) {
+            if (ts == null || !timestamps.inWindow(ts, reference)) {
                 return null;
             }
             return new Normalized.Document(id, ts, value, List.of());
@@ -253,113 +236,12 @@ public final class RecordNormalizer {
         }
     }
 
-    private Instant timestamp(ObjectNode doc, List<String> repairs, Instant reference) {
-        JsonNode raw = doc.get("@timestamp");
-        String problem;
-        Instant parsed = null;
-        if (raw == null || raw.isNull()) {
-            problem = "missing";
-        } else {
-            parsed = parseInstant(raw);
-            if (parsed == null) {
-                problem = "unparsable";
-            } else if (!inWindow(parsed, reference)) {
-                problem = "out_of_range";
-            } else {
-                return parsed; // Elasticsearch's default date format reads the same forms (ISO, epoch millis)
-            }
-        }
-        if (raw != null && !raw.isNull()) {
-            doc.put(ORIGINAL_TIMESTAMP, raw.isTextual() ? raw.asText() : raw.toString());
-        }
-        doc.put("@timestamp", reference.toString());
-        repairs.add("timestamp:" + problem);
-        return reference;
-    }
-
-    private boolean inWindow(Instant t, Instant reference) {
-        return !t.isBefore(reference.minus(maxPast)) && !t.isAfter(reference.plus(maxFuture));
-    }
-
     /**
      * When a record entered the pipeline: its Kafka timestamp, or the clock's now for a record without a plausible
      * one. Fixed for every redelivery of the record, so whatever is derived from it is too.
      */
     public Instant reference(long recordTimestampMs) {
-        Instant now = clock.instant();
-        if (recordTimestampMs < 0) {
-            return now;
-        }
-        Instant t = Instant.ofEpochMilli(recordTimestampMs);
-        return inWindow(t, now) ? t : now;
-    }
-
-    private static boolean allDigits(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static Instant parseInstant(JsonNode raw) {
-        try {
-            if (raw.isIntegralNumber()) {
-                return Instant.ofEpochMilli(raw.asLong());
-            }
-            if (!raw.isTextual()) {
-                return null;
-            }
-            String s = raw.asText().trim();
-            if (s.isEmpty()) {
-                return null;
-            }
-            Instant canonical = CanonicalTimestamp.parse(s);
-            if (canonical != null) {
-                return canonical;
-            }
-            if (s.length() <= 15 && allDigits(s)) {
-                return Instant.ofEpochMilli(Long.parseLong(s));
-            }
-            try {
-                return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-            } catch (DateTimeException e) {
-                // Elasticsearch reads a zone-less date-time as UTC; do the same.
-                return LocalDateTime.parse(s, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC);
-            }
-        } catch (DateTimeException | NumberFormatException | ArithmeticException e) {
-            return null;
-        }
-    }
-
-    private static String id(ObjectNode doc, String topic, int partition, long offset, List<String> repairs) {
-        JsonNode flat = doc.get("event.id");
-        JsonNode nested = doc.path("event").path("id");
-        JsonNode raw = flat != null ? flat : nested;
-        String id = raw != null && raw.isValueNode() && !raw.isNull() ? raw.asText().trim() : "";
-        if (id.isEmpty()) {
-            id = "kafka-" + topic + "-" + partition + "-" + offset;
-            if (doc.path("event").isObject()) {
-                ((ObjectNode) doc.get("event")).put("id", id);
-            } else {
-                doc.put("event.id", id);
-            }
-            repairs.add("event_id_derived");
-        } else if (id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
-            id = "sha256-" + sha256(id); // Elasticsearch caps _id at 512 bytes
-            repairs.add("event_id_hashed");
-        }
-        return id;
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return timestamps.reference(recordTimestampMs);
     }
 
     private static String firstLine(String s) {
@@ -368,178 +250,6 @@ public final class RecordNormalizer {
         }
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    /** State of one document's walk. */
-    private final class Walk {
-        final List<String> repairs = new ArrayList<>();
-        ObjectNode overflow;
-        int fields;
-        int contractFields;
-        int blanks;
-
-        void copyObject(ObjectNode from, ObjectNode to, String path, int depth, boolean root) {
-            Iterator<Map.Entry<String, JsonNode>> it = from.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
-                String key = e.getKey();
-                JsonNode value = e.getValue();
-                String fixed = fixKey(key);
-                if (fixed == null) {
-                    fixed = FIELD_PREFIX + "blank" + (blanks++ == 0 ? "" : "_" + blanks);
-                    mark("key_fixed");
-                    if (!root) {
-                        overflow(path.isEmpty() ? fixed : path + "." + fixed, value);
-                        continue;
-                    }
-                } else if (!fixed.equals(key)) {
-                    mark("key_fixed");
-                }
-                if (root && fixed.startsWith("_")) {
-                    mark("renamed:" + fixed);
-                    fixed = FIELD_PREFIX + fixed;
-                } else if (!root && fixed.startsWith("_") && isMetadataName(fixed)) {
-                    mark("renamed:" + fixed);
-                    fixed = "field" + fixed;
-                }
-                if (to.has(fixed)) { // two source names collapsed into one: keep both
-                    overflow(path.isEmpty() ? key : path + "." + key, value);
-                    mark("key_collision");
-                    continue;
-                }
-                String childPath = path.isEmpty() ? fixed : path + "." + fixed;
-                int childDepth = depth + segments(fixed);
-                JsonNode copied = copyValue(value, childPath, childDepth);
-                if (copied != null) {
-                    to.set(fixed, copied);
-                }
-            }
-        }
-
-        /** Returns the value to store, or null when it went to the overflow. */
-        JsonNode copyValue(JsonNode value, String path, int depth) {
-            if (value.isObject()) {
-                if (depth >= maxDepth && value.size() > 0) {
-                    overflow(path, value);
-                    mark("depth_limit");
-                    return null;
-                }
-                ObjectNode child = JsonNodeFactory.instance.objectNode();
-                copyObject((ObjectNode) value, child, path, depth, false);
-                return child;
-            }
-            if (value.isArray()) {
-                ArrayNode out = JsonNodeFactory.instance.arrayNode();
-                for (JsonNode element : value) {
-                    if (element.isContainerNode() && depth >= maxDepth) {
-                        overflow(path, value);
-                        mark("depth_limit");
-                        return null;
-                    }
-                    if (element.isObject()) {
-                        ObjectNode child = JsonNodeFactory.instance.objectNode();
-                        copyObject((ObjectNode) element, child, path, depth, false);
-                        out.add(child);
-                    } else if (element.isArray()) {
-                        // Elasticsearch flattens nested arrays; each level still counts towards depth.
-                        JsonNode inner = copyValue(element, path, depth + 1);
-                        if (inner == null) {
-                            return null;
-                        }
-                        out.add(inner);
-                    } else {
-                        out.add(element);
-                    }
-                }
-                return countLeaf(path, value) ? out : null;
-            }
-            return countLeaf(path, value) ? value : null;
-        }
-
-        /**
-         * Counts a leaf against the field limit; false (and moved to the overflow) past it. Contract fields have a
-         * budget of their own, so the leaves before them in the line can never crowd them out; it is bounded too,
-         * so a map logged under {@code fabstir.job.*} cannot explode the mapping either.
-         */
-        boolean countLeaf(String path, JsonNode value) {
-            boolean contract = ContractFields.isContract(path);
-            if (contract ? ++contractFields <= maxFields : ++fields <= maxFields) {
-                return true;
-            }
-            overflow(path, value);
-            mark("field_limit");
-            return false;
-        }
-
-        void overflow(String path, JsonNode value) {
-            if (overflow == null) {
-                overflow = JsonNodeFactory.instance.objectNode();
-            }
-            overflow.set(path, value);
-        }
-
-        void mark(String repair) {
-            if (!repairs.contains(repair)) {
-                repairs.add(repair);
-            }
-        }
-    }
-
-    /** Cleans a field name; null when nothing usable is left (blank or dots only). */
-    static String fixKey(String key) {
-        if (isCleanKey(key)) {
-            return key; // the hot path: no allocation
-        }
-        if (key.isBlank()) {
-            return null;
-        }
-        StringBuilder sb = new StringBuilder(key.length());
-        for (String part : key.split("\\.")) {
-            if (part.isBlank()) {
-                continue;
-            }
-            if (sb.length() > 0) {
-                sb.append('.');
-            }
-            sb.append(part);
-        }
-        return sb.length() == 0 ? null : sb.toString();
-    }
-
-    /** Every dot-separated segment has a non-whitespace character (so no empty, leading, trailing or double dot). */
-    private static boolean isCleanKey(String key) {
-        boolean segmentHasText = false;
-        for (int i = 0, n = key.length(); i < n; i++) {
-            char c = key.charAt(i);
-            if (c == '.') {
-                if (!segmentHasText) {
-                    return false;
-                }
-                segmentHasText = false;
-            } else if (!segmentHasText && !Character.isWhitespace(c)) {
-                segmentHasText = true;
-            }
-        }
-        return segmentHasText;
-    }
-
-    private static int segments(String key) {
-        int n = 1;
-        for (int i = 0; i < key.length(); i++) {
-            if (key.charAt(i) == '.') {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private static boolean isMetadataName(String name) {
-        return switch (name) {
-            case "_id", "_index", "_source", "_routing", "_type", "_version", "_seq_no", "_primary_term",
-                 "_field_names", "_ignored", "_meta", "_doc", "_tier", "_data_stream_timestamp", "_nested_path",
-                 "_feature", "_ignored_source", "_tsid", "_size" -> true;
-            default -> false;
-        };
     }
 
     public static final class Builder {
