@@ -29,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -244,6 +245,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
         }
         PartitionProgress.Ticket ticket = progress.register(record.offset());
         Normalized n = transform.apply(record);
+        Instant entered = transform.entered(record); // now, on this thread: a later rejection is judged the same
         if (n instanceof Normalized.Document doc) {
             sink.submit(doc, new Sink.Delivery() {
                 @Override
@@ -254,7 +256,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
 
                 @Override
                 public void rejected(String errorType, String reason) {
-                    deadLetters.send(record, ticket, doc.id(), transform.entered(record), errorType, reason);
+                    deadLetters.send(record, ticket, doc.id(), entered, errorType, reason);
                 }
 
                 @Override
@@ -263,7 +265,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
                 }
             });
         } else if (n instanceof Normalized.Rejected r) {
-            deadLetters.send(record, ticket, null, transform.entered(record), r.errorType(), r.reason());
+            deadLetters.send(record, ticket, null, entered, r.errorType(), r.reason());
         }
     }
 
