@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
             "  checkpoint_file: /var/lib/fabstir-shipper/checkpoint.json",
             "  kafka:",
             "    bootstrap_servers: kafka-1:9092,kafka-2:9092",
-            "    producer: {compression.type: zstd, linger.ms: 50}",
+            "    producer: {compression.type: gzip, linger.ms: 50}",
             "  static_fields: {labels.region: eu-west}",
             "  metrics_port: 9465",
             "",
