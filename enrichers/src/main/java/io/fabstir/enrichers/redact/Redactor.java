@@ -534,14 +534,20 @@ public final class Redactor {
         return out.append(s, copied, n).toString();
     }
 
+    /**
+     * Where a bare value starting at {@code from} ends. A mask inside it (an earlier rule masked part of the value,
+     * e.g. {@code ghp_[REDACTED]}) belongs to the value: its closing bracket does not end it, or masking the value
+     * would leave that bracket behind ({@code [REDACTED]]}).
+     */
     private static int valueEnd(String s, int from) {
-        if (s.startsWith(MASK, from)) {
-            return from + MASK.length();
-        }
         int ve = from;
         int n = s.length();
         while (ve < n) {
             char v = s.charAt(ve);
+            if (v == '[' && s.startsWith(MASK, ve)) {
+                ve += MASK.length();
+                continue;
+            }
             if (Character.isWhitespace(v) || v == ',' || v == ';' || v == '&' || v == ')' || v == '}'
                     || v == ']' || v == '"' || v == '\'') {
                 break;

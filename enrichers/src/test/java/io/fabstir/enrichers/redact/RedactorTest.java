@@ -65,6 +65,21 @@ class RedactorTest {
     }
 
     @Test
+    void aSensitiveKeysValueThatAnotherRuleMaskedInPartIsMaskedWholeWithOneClosingBracket() {
+        String gh = "gh" + "p_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
+        assertThat(redactor.redactText("env GITHUB_TOKEN=" + gh + " set"))
+                .isEqualTo("env GITHUB_TOKEN=" + MASK + " set");
+        String slack = "xo" + "xb-123456789012-1234567890123-abcdefghijklmnopqrstuvwx";
+        assertThat(redactor.redactText("TOKEN=" + slack)).isEqualTo("TOKEN=" + MASK);
+    }
+
+    @Test
+    void maskingTwiceGivesTheSameText() {
+        String once = redactor.redactText("TOKEN=" + "gh" + "p_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8] done");
+        assertThat(redactor.redactText(once)).isSameAs(once);
+    }
+
+    @Test
     void authorizationHeaderLosesSchemeCredential() {
         assertThat(redactor.redactText("Authorization: Basic dXNlcjpwYXNz sent"))
                 .isEqualTo("Authorization: " + MASK + " sent");
