@@ -5,9 +5,14 @@ import static io.fabstir.enrichers.redact.Redactor.MASK;
 /**
  * The {@code key=value} rule of free text: {@code key=value}, {@code key: value}, {@code "key":"value"} and
  * {@code 'key': 'value'} whose key is sensitive ({@link SensitiveKeys}) lose the value. An HTTP authorization value
- * keeps its scheme word ({@code Authorization: Bearer [REDACTED]}).
+ * keeps its scheme word ({@code Authorization: Bearer [REDACTED]}). In a URL query, a few more names hold a
+ * credential ({@link #isQueryCredential}).
  */
 final class KeyValues {
+
+    /** Query parameter names that hold a credential (see {@link #isQueryCredential}). */
+    private static final String[] QUERY_CREDENTIALS = {
+        "key", "dkey", "auth", "signature", "x-goog-signature", "x-amz-signature"};
 
     private final SensitiveKeys keys;
 
@@ -20,11 +25,21 @@ final class KeyValues {
         StringBuilder out = null;
         int copied = 0;
         int n = s.length();
+        // hop from separator to separator with indexOf (vectorised by the JIT) rather than testing every char
+        int nextEq = s.indexOf('=');
+        int nextColon = s.indexOf(':');
         for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c != '=' && c != ':') {
-                continue;
+            if (nextEq >= 0 && nextEq < i) {
+                nextEq = s.indexOf('=', i);
             }
+            if (nextColon >= 0 && nextColon < i) {
+                nextColon = s.indexOf(':', i);
+            }
+            if (nextEq < 0 && nextColon < 0) {
+                break;
+            }
+            i = nextEq < 0 ? nextColon : nextColon < 0 ? nextEq : Math.min(nextEq, nextColon);
+            char c = s.charAt(i);
             // the key just before the separator, past optional spaces and a closing quote
             int ke = i;
             while (ke > 0 && s.charAt(ke - 1) == ' ') {
@@ -37,7 +52,7 @@ final class KeyValues {
             while (ks > 0 && isKeyChar(s.charAt(ks - 1))) {
                 ks--;
             }
-            if (ks == ke || !keys.matches(s, ks, ke)) {
+            if (ks == ke || !(keys.matches(s, ks, ke) || isQueryCredential(s, ks, ke, c))) {
                 continue;
             }
             // the value after it
@@ -85,8 +100,29 @@ final class KeyValues {
         return out.append(s, copied, n).toString();
     }
 
+    /**
+     * A name that is a credential in a URL query only ({@code ?key=}, {@code &dkey=}, {@code ?auth=},
+     * {@code &X-Goog-Signature=}): Google APIs, Covalent, dRPC, Firebase, signed URLs. Elsewhere {@code key=} is a
+     * cache or sort key.
+     */
+    private static boolean isQueryCredential(String s, int ks, int ke, char separator) {
+        if (separator != '=' || ks == 0 || (s.charAt(ks - 1) != '?' && s.charAt(ks - 1) != '&')) {
+            return false;
+        }
+        for (String name : QUERY_CREDENTIALS) {
+            if (ke - ks == name.length() && s.regionMatches(true, ks, name, 0, name.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isKeyChar(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.';
+        if (c < 128) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+                    || c == '-' || c == '.';
+        }
+        return Character.isLetterOrDigit(c);
     }
 
     /**

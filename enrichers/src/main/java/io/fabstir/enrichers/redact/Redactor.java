@@ -27,14 +27,18 @@ import java.util.regex.Pattern;
  *   {@code api_key_id} are not (see {@code SensitiveKeys});</li>
  *   <li>patterns in free text ({@link #redactText}): PEM private-key blocks (and a text that is one PEM body
  *   line: a plain-text log split into lines at the edge), JWTs, {@code Bearer} tokens,
- *   passwords and tokens in URLs ({@code scheme://user:pass@host}, {@code https://<token>@host}), webhook URLs
+ *   passwords and tokens in URLs ({@code scheme://user:pass@host}, {@code https://<token>@host}), keys in URL
+ *   paths (RPC and API providers' {@code https://mainnet.infura.io/v3/<key>}, {@code https://x.quiknode.pro/<key>/},
+ *   ..., and a long opaque segment after {@code /v1/}, {@code /v2/}, ... on any host), credential query parameters
+ *   ({@code ?apikey=}, {@code &token=}, {@code ?key=}, {@code &sig=}), webhook URLs
  *   (Discord, Slack, Teams, Mattermost, generic {@code /webhooks/<id>/<token>}: the token only), credentials by
  *   their own shape (AWS, GCP, Azure, GitHub, GitLab, Slack, SendGrid, Mailgun, Stripe, OpenAI, Hugging Face keys,
  *   Telegram and Discord bot tokens, BIP-32 extended private keys), {@code key=value} / {@code key: value} pairs
  *   with a sensitive key, 64-hex-digit private keys (with or without {@code 0x}; a value labelled as a hash, e.g.
  *   {@code txHash=0x…}, is kept), and BIP-39 seed phrases (12+ consecutive words of the BIP-39 list).</li>
  * </ul>
- * Only the secret is replaced by {@link #MASK}; the surrounding text stays. Text without any trigger character
+ * Only the secret is replaced by {@link #MASK}; the surrounding text stays. A string known to be one URL (a
+ * configured endpoint) has a stricter entry point, {@link #redactUrl}. Text without any trigger character
  * sequence is returned after one linear pre-scan ({@code Prescan}), without running a regular expression. This
  * class holds the public API, the order of the rules and the JSON tree walk; each family of rules is a class of its
  * own ({@code SensitiveKeys}, {@code KeyValues}, {@code CredentialShapes}, {@code HexKeys}, {@code Mnemonics},
@@ -125,6 +129,23 @@ public final class Redactor {
         return redact(value, hexKeys && !isHashKey(key));
     }
 
+    /**
+     * Masks the credentials of a string that is one URL, such as a configured endpoint shown in {@code /health}, a
+     * dashboard or a log line: stricter than {@link #redactText}, since it is known to be a URL rather than prose.
+     * The whole userinfo goes (user names too: {@code https://[REDACTED]@host}), and every path segment and query
+     * value that looks like a key, on any host (an unknown RPC provider's {@code https://rpc.example.org/<key>});
+     * then every rule of {@link #redactText} applies. Scheme, host, port, version segments and ordinary path
+     * segments stay, so the operator still sees which endpoint it is.
+     *
+     * @return {@code url} itself (same instance) when nothing matched
+     */
+    public String redactUrl(String url) {
+        if (!enabled || url == null || url.isEmpty()) {
+            return url;
+        }
+        return redactText(UrlCredentials.redact(url, true));
+    }
+
     /** Whether {@code key}'s last word names a hash (see {@link #redactValue}); case- and separator-insensitive. */
     public static boolean isHashKey(CharSequence key) {
         return HexKeys.isHashKey(key);
@@ -150,7 +171,7 @@ public final class Redactor {
                 out = TokenPatterns.bearer(out);
             }
             if ((flags & Prescan.URL) != 0) {
-                out = UrlCredentials.redact(out);
+                out = UrlCredentials.redact(out, false);
             }
             if ((flags & Prescan.WEBHOOK) != 0) {
                 out = WebhookUrls.redact(out, MASK);

@@ -78,6 +78,10 @@ final class SensitiveKeys {
     private final String[][] stemsByFirst = new String[128][];
     /** Stems whose first char is not ASCII (extra names only). */
     private final String[] otherStems;
+    /** The first two letters of every stem, as bits: {@code pairs[c1 * 2 + c2 / 64]} has bit {@code c2 % 64}. */
+    private final long[] pairs = new long[256];
+    /** An extra name whose first word is one letter: the pair filter cannot be used. */
+    private final boolean shortStem;
 
     SensitiveKeys(Collection<String> extraTerms) {
         List<String> all = new ArrayList<>(DEFAULT_TERMS);
@@ -101,8 +105,14 @@ final class SensitiveKeys {
             terms.add(term, i, kind);
         }
         List<String> other = new ArrayList<>();
+        boolean shortStem = false;
         for (String stem : stemList) {
             char c = stem.charAt(0);
+            if (stem.length() < 2) {
+                shortStem = true;
+            } else if (c < 128 && stem.charAt(1) < 128) {
+                pairs[c * 2 + (stem.charAt(1) >>> 6)] |= 1L << stem.charAt(1);
+            }
             if (c < 128) {
                 String[] list = stemsByFirst[c];
                 String[] grown = list == null ? new String[1] : java.util.Arrays.copyOf(list, list.length + 1);
@@ -113,6 +123,7 @@ final class SensitiveKeys {
             }
         }
         this.otherStems = other.toArray(String[]::new);
+        this.shortStem = shortStem;
     }
 
     /**
@@ -218,6 +229,13 @@ final class SensitiveKeys {
     private boolean containsStem(CharSequence s, int from, int to) {
         for (int i = from; i < to; i++) {
             char c = lower(s.charAt(i));
+            if (c < 128 && !shortStem) {
+                // most positions end here: no stem starts with these two letters
+                char d = i + 1 < to ? lower(s.charAt(i + 1)) : 0;
+                if (d < 128 && (pairs[c * 2 + (d >>> 6)] & (1L << d)) == 0) {
+                    continue;
+                }
+            }
             String[] candidates = c < 128 ? stemsByFirst[c] : otherStems;
             if (candidates == null) {
                 continue;
