@@ -2,14 +2,14 @@ package io.fabstir.enrichers.redact;
 
 /**
  * The gate in front of the rules: says which rules could possibly match, so clean text costs no regex at all and
- * most rules are not run. It runs on every logged string, so it reads the text once, 8 characters at a time, with
- * no branch per character: each character's class comes from a table; a group's classes are ORed (which trigger
+ * most rules are not run. It runs on every logged string, so it reads the text once, 8 characters at a time,
+ * without branching on each character's class: the class comes from a table; a group's classes are ORed (which trigger
  * characters occur) and ANDed (whether the whole group is of one class).
  * <ul>
  *   <li>Literals the rules need are looked for only when their rarest character occurs: {@code =} and {@code :}
- *   open the key/value rule directly; {@code ://} (after a {@code :}; it opens the URL rules), {@code -----BEGIN} (a {@code -} and a
- *   {@code G}), {@code eyJ} (a {@code J}), {@code bearer} (a {@code b}) are then confirmed with
- *   {@link String#indexOf}, which the JIT compiles to vector instructions.</li>
+ *   open the key/value rule directly; {@code ://} (after a {@code :}; it opens the URL rules),
+ *   {@code -----BEGIN} (a {@code -} and a {@code G}), {@code eyJ} (a {@code J}), {@code bearer} (a {@code b}) are
+ *   then confirmed with {@link String#indexOf}, which the JIT compiles to vector instructions.</li>
  *   <li>The rules bound by length need a run of one class: a credential-shaped word of 20+ characters, 64 hex
  *   digits, a 12-word seed phrase (47+ lower-case letters and spaces). A run of {@code L} characters covers at
  *   least {@code (L - 7) / 8} whole aligned groups, so consecutive whole groups are counted; a word that may reach
@@ -152,7 +152,8 @@ final class Prescan {
      * groups, or one plus at least 5 characters on each side (at most 7 fit on a side).
      */
     private static boolean mayBeLongWord(String s, int i, int wordGroups) {
-        return wordGroups >= 2 || (i >= 5 && i + 12 < s.length() && isWord(s.charAt(i - 5)) && isWord(s.charAt(i + 12)));
+        return wordGroups >= 2
+                || (i >= 5 && i + 12 < s.length() && isWord(s.charAt(i - 5)) && isWord(s.charAt(i + 12)));
     }
 
     private static int wordStart(String s, int i) {

@@ -104,8 +104,8 @@ class UrlRedactionTest {
 
     @Test
     void credentialQueryParametersLoseTheirValueAndTheOthersStay() {
-        String etherscan = "https://api.etherscan.io/api?module=account&address=0x71c7656ec7ab88b098defb751b7401b5f6d8976f"
-                + "&apikey=" + B62.substring(0, 20) + "&tag=latest";
+        String etherscan = "https://api.etherscan.io/api?module=account"
+                + "&address=0x71c7656ec7ab88b098defb751b7401b5f6d8976f&apikey=" + B62.substring(0, 20) + "&tag=latest";
         assertThat(redactor.redactText(etherscan)).isEqualTo("https://api.etherscan.io/api?module=account"
                 + "&address=0x71c7656ec7ab88b098defb751b7401b5f6d8976f&apikey=" + MASK + "&tag=latest");
         assertThat(redactor.redactText("https://lb.drpc.org/ogrpc?network=ethereum&dkey=" + B62))
@@ -158,7 +158,8 @@ class UrlRedactionTest {
     void redactUrlMasksKeyShapedSegmentsAndQueryValuesOnAnyHost() {
         assertThat(redactor.redactUrl("https://rpc.example.org/" + HEX32 + "/eth?network=mainnet&k=" + B62))
                 .isEqualTo("https://rpc.example.org/" + MASK + "/eth?network=mainnet&k=" + MASK);
-        assertThat(redactor.redactUrl("https://node.example.org/" + UUID)).isEqualTo("https://node.example.org/" + MASK);
+        assertThat(redactor.redactUrl("https://node.example.org/" + UUID))
+                .isEqualTo("https://node.example.org/" + MASK);
     }
 
     @Test
