@@ -10,14 +10,23 @@ import static io.fabstir.enrichers.redact.Redactor.MASK;
  */
 final class KeyValues {
 
+    private static final boolean[] KEY_CHARS = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            KEY_CHARS[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+                    || c == '-' || c == '.';
+        }
+    }
+
     /** Query parameter names that hold a credential (see {@link #isQueryCredential}). */
     private static final String[] QUERY_CREDENTIALS = {
         "key", "dkey", "auth", "signature", "x-goog-signature", "x-amz-signature"};
 
-    private final SensitiveKeys keys;
+    private final KeyVerdicts verdicts;
 
     KeyValues(SensitiveKeys keys) {
-        this.keys = keys;
+        this.verdicts = new KeyVerdicts(keys);
     }
 
     /** Masks the value of every pair with a sensitive key; returns {@code s} itself when there is none. */
@@ -49,10 +58,11 @@ final class KeyValues {
                 ke--;
             }
             int ks = ke;
-            while (ks > 0 && isKeyChar(s.charAt(ks - 1))) {
-                ks--;
+            int hash = 0;
+            for (char k; ks > 0 && isKeyChar(k = s.charAt(ks - 1)); ks--) {
+                hash = hash * 31 + k;
             }
-            if (ks == ke || !(keys.matches(s, ks, ke) || isQueryCredential(s, ks, ke, c))) {
+            if (ks == ke || !(verdicts.sensitive(s, ks, ke, hash) || isQueryCredential(s, ks, ke, c))) {
                 continue;
             }
             // the value after it
@@ -118,11 +128,7 @@ final class KeyValues {
     }
 
     private static boolean isKeyChar(char c) {
-        if (c < 128) {
-            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-                    || c == '-' || c == '.';
-        }
-        return Character.isLetterOrDigit(c);
+        return c < 128 ? KEY_CHARS[c] : Character.isLetterOrDigit(c);
     }
 
     /**
