@@ -58,11 +58,10 @@ final class KeyValues {
                 ke--;
             }
             int ks = ke;
-            int hash = 0;
-            for (char k; ks > 0 && isKeyChar(k = s.charAt(ks - 1)); ks--) {
-                hash = hash * 31 + k;
+            while (ks > 0 && isKeyChar(s.charAt(ks - 1))) {
+                ks--;
             }
-            if (ks == ke || !(verdicts.sensitive(s, ks, ke, hash) || isQueryCredential(s, ks, ke, c))) {
+            if (ks == ke || !(verdicts.sensitive(s, ks, ke) || isQueryCredential(s, ks, ke, c))) {
                 continue;
             }
             // the value after it

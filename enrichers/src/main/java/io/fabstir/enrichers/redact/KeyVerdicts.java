@@ -20,8 +20,13 @@ final class KeyVerdicts {
         this.keys = keys;
     }
 
-    /** Whether {@code s[from, to)} is a sensitive name; {@code hash} is any hash of exactly those characters. */
-    boolean sensitive(String s, int from, int to, int hash) {
+    /** Whether {@code s[from, to)} (not empty) is a sensitive name. */
+    boolean sensitive(String s, int from, int to) {
+        // the slot comes from the length and the characters at both ends: enough to spread a node's few names,
+        // without a pass over every character (the comparison on a hit is that pass)
+        int len = to - from;
+        int hash = len * 0x9E3779B1 + s.charAt(from) * 31 * 31 + s.charAt(to - 1) * 31
+                + s.charAt(from + (len >> 1)) + (len > 1 ? s.charAt(to - 2) * 0x3A5 : 0);
         int h = hash ^ (hash >>> 15);
         int first = h & (SIZE - 1);
         int second = (h >>> 10 ^ h * 0x9E3779B1) & (SIZE - 1);
@@ -50,7 +55,18 @@ final class KeyVerdicts {
         }
 
         boolean is(String s, int from, int to) {
-            return key.length() == to - from && s.regionMatches(from, key, 0, to - from);
+            // compared char by char: names are short, and regionMatches' vectorised mismatch costs more to set up
+            String k = key;
+            int len = to - from;
+            if (k.length() != len) {
+                return false;
+            }
+            for (int i = 0; i < len; i++) {
+                if (k.charAt(i) != s.charAt(from + i)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

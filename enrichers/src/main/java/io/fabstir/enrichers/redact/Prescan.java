@@ -3,8 +3,8 @@ package io.fabstir.enrichers.redact;
 /**
  * The gate in front of the rules: says which rules could possibly match, so clean text costs no regex at all and
  * most rules are not run. It runs on every logged string, so it reads the text once, 8 characters at a time,
- * without branching on each character's class: the class comes from a table; a group's classes are ORed (which trigger
- * characters occur) and ANDed (whether the whole group is of one class).
+ * without branching on each character's class: the class comes from a table; a group's classes are ORed (which
+ * trigger characters occur) and ANDed (whether the whole group is of one class).
  * <ul>
  *   <li>Literals the rules need are looked for only when their rarest character occurs: {@code =} and {@code :}
  *   open the key/value rule directly; {@code ://} (after a {@code :}; it opens the URL rules),
@@ -13,8 +13,8 @@ package io.fabstir.enrichers.redact;
  *   <li>The rules bound by length need a run of one class: a credential-shaped word of 20+ characters, 64 hex
  *   digits, a 12-word seed phrase (47+ lower-case letters and spaces). A run of {@code L} characters covers at
  *   least {@code (L - 7) / 8} whole aligned groups, so consecutive whole groups are counted; a word that may reach
- *   20 is measured once. Counting groups over-approximates (56 hex digits in a row open the hex-key scan), which
- *   costs only the exact scan that follows.</li>
+ *   20 is measured once, after the loop. Counting groups over-approximates (56 hex digits in a row open the hex-key
+ *   scan), which costs only the exact scan that follows.</li>
  * </ul>
  * The rules it flags are either hand-written scans themselves (key/value, credential shapes, hex keys, mnemonics,
  * URLs) or regexes gated by a literal that the regex needs ({@code -----BEGIN}, {@code eyJ}, {@code bearer},
@@ -50,6 +50,7 @@ final class Prescan {
     private static final int T_UPPER_B = 512;
 
     private static final int GROUP = 8;
+    private static final int CHUNK = 64 * GROUP;
     /** Whole groups inside the shortest run each rule needs (see the class comment). */
     private static final int HEX_GROUPS = (64 - (GROUP - 1)) / GROUP;
     private static final int PHRASE_GROUPS = (Mnemonics.MIN_WORDS * 4 - 1 - (GROUP - 1)) / GROUP;
@@ -111,28 +112,30 @@ final class Prescan {
         int flags = 0;
         long lanes = 0;
         long reached = 0;
-        int measured = 0;
         int full = n & -GROUP;
-        for (int i = 0; i < full; i += GROUP) {
-            int c0 = cls(s.charAt(i));
-            int c1 = cls(s.charAt(i + 1));
-            int c2 = cls(s.charAt(i + 2));
-            int c3 = cls(s.charAt(i + 3));
-            int c4 = cls(s.charAt(i + 4));
-            int c5 = cls(s.charAt(i + 5));
-            int c6 = cls(s.charAt(i + 6));
-            int c7 = cls(s.charAt(i + 7));
-            seen |= c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7;
-            int all = c0 & c1 & c2 & c3 & c4 & c5 & c6 & c7;
-            // no branch per group for the counters: lanes grow while their class holds and drop to 0 otherwise
-            lanes = (lanes + ONE_EACH) & LANES[all & 7];
-            reached |= lanes + REACHED;
-            if ((all & C_WORD) != 0 && i >= measured && (flags & SHAPE) == 0
-                    && mayBeLongWord(s, i, (int) (lanes >>> 16) & 0xFFFF)) {
-                measured = wordEnd(s, i + GROUP);
-                if (measured - wordStart(s, i) >= SHAPE_LENGTH) {
-                    flags |= SHAPE;
-                }
+        // chunks of 64 groups: one bit per group says "whole word characters", judged after the chunk, so the loop
+        // over the characters has no branch at all
+        for (int chunk = 0; chunk < full; chunk += CHUNK) {
+            int limit = Math.min(full, chunk + CHUNK);
+            long wordGroups = 0;
+            for (int i = chunk; i < limit; i += GROUP) {
+                int c0 = cls(s.charAt(i));
+                int c1 = cls(s.charAt(i + 1));
+                int c2 = cls(s.charAt(i + 2));
+                int c3 = cls(s.charAt(i + 3));
+                int c4 = cls(s.charAt(i + 4));
+                int c5 = cls(s.charAt(i + 5));
+                int c6 = cls(s.charAt(i + 6));
+                int c7 = cls(s.charAt(i + 7));
+                seen |= c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7;
+                int all = c0 & c1 & c2 & c3 & c4 & c5 & c6 & c7;
+                // lanes grow while their class holds for whole groups and drop to 0 otherwise
+                lanes = (lanes + ONE_EACH) & LANES[all & 7];
+                reached |= lanes + REACHED;
+                wordGroups |= (long) ((all & C_WORD) >>> 1) << ((i - chunk) >>> 3);
+            }
+            if (wordGroups != 0 && (flags & SHAPE) == 0) {
+                flags |= longWord(s, chunk, wordGroups);
             }
         }
         for (int i = full; i < n; i++) {
@@ -148,12 +151,28 @@ final class Prescan {
     }
 
     /**
-     * Whether the word around the whole word group at {@code i} can reach {@link #SHAPE_LENGTH}: it spans two whole
-     * groups, or one plus at least 5 characters on each side (at most 7 fit on a side).
+     * {@link #SHAPE} if a word of {@link #SHAPE_LENGTH} characters holds one of the chunk's whole word groups: one
+     * that follows another such group, or whose word has at least 5 characters on each side of it (at most 7 fit
+     * on a side, so a word of one whole group and less is shorter). Each candidate word is measured once.
      */
-    private static boolean mayBeLongWord(String s, int i, int wordGroups) {
-        return wordGroups >= 2
-                || (i >= 5 && i + 12 < s.length() && isWord(s.charAt(i - 5)) && isWord(s.charAt(i + 12)));
+    private static int longWord(String s, int chunk, long groups) {
+        long afterAnother = groups & (groups << 1);
+        int measured = 0;
+        for (long g = groups; g != 0; g &= g - 1) {
+            int k = Long.numberOfTrailingZeros(g);
+            int i = chunk + k * GROUP;
+            if (i < measured) {
+                continue;
+            }
+            boolean twoGroups = (afterAnother >>> k & 1) != 0 || (k == 0 && chunk > 0);
+            if (twoGroups || (i >= 5 && i + 12 < s.length() && isWord(s.charAt(i - 5)) && isWord(s.charAt(i + 12)))) {
+                measured = wordEnd(s, i + GROUP);
+                if (measured - wordStart(s, i) >= SHAPE_LENGTH) {
+                    return SHAPE;
+                }
+            }
+        }
+        return 0;
     }
 
     private static int wordStart(String s, int i) {
