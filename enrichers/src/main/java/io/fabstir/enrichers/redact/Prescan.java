@@ -254,10 +254,14 @@ final class Prescan {
         return false;
     }
 
-    /** "hook" in any case at or after {@code from}: a webhook URL's host or path. */
+    /** "hook" in any case at or after {@code from}: a webhook URL's host or path. Found by its rarest letter. */
     private static boolean hasHook(String s, int from) {
-        for (int i = from, n = s.length() - 3; i < n; i++) {
-            if ((s.charAt(i) | 0x20) == 'h' && s.regionMatches(true, i, "hook", 0, 4)) {
+        return hookBefore(s, 'k', from) || hookBefore(s, 'K', from);
+    }
+
+    private static boolean hookBefore(String s, char k, int from) {
+        for (int i = s.indexOf(k, from + 3); i >= 0; i = s.indexOf(k, i + 1)) {
+            if (s.regionMatches(true, i - 3, "hoo", 0, 3)) {
                 return true;
             }
         }

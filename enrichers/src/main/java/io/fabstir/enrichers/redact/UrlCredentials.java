@@ -144,12 +144,22 @@ final class UrlCredentials {
         int n = t.length();
         for (int i = from; i < n; i++) {
             char c = t.charAt(i);
-            if (c <= ' ' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`' || c == '\\' || c == '{'
-                    || c == '}' || c == '|') {
+            if (c < 128 && ENDS_URL[c]) {
                 return i;
             }
         }
         return n;
+    }
+
+    private static final boolean[] ENDS_URL = new boolean[128];
+
+    static {
+        for (char c = 0; c <= ' '; c++) {
+            ENDS_URL[c] = true;
+        }
+        for (char c : "\"'<>`\\{}|".toCharArray()) {
+            ENDS_URL[c] = true;
+        }
     }
 
     /**
@@ -184,28 +194,53 @@ final class UrlCredentials {
     }
 
     private static int queryStart(String t, int from, int end) {
-        for (int i = from; i < end; i++) {
-            char c = t.charAt(i);
-            if (c == '?' || c == '#') {
-                return i;
-            }
-        }
-        return end;
+        int q = indexOf(t, '?', from, end);
+        int f = indexOf(t, '#', from, q < 0 ? end : q);
+        return f >= 0 ? f : q >= 0 ? q : end;
     }
 
-    /** Whether the host in [from, to) (a port after ':' ignored) is or is under one of {@link #KEY_IN_PATH_HOSTS}. */
+    /**
+     * Whether the host in [from, to) (a port after ':' ignored) is or is under one of {@link #KEY_IN_PATH_HOSTS}:
+     * one backward pass over the host, hashing its tail in lower case and looking each tail that starts a label up
+     * in {@link #PROVIDERS} (a hit is then compared), so URLs of other hosts cost no comparison with the list.
+     */
     private static boolean isKeyInPathHost(String t, int from, int to) {
         int colon = indexOf(t, ':', from, to);
         int end = colon < 0 ? to : colon;
-        for (String host : KEY_IN_PATH_HOSTS) {
-            int len = host.length();
-            int start = end - len;
-            if (start >= from && t.regionMatches(true, start, host, 0, len)
-                    && (start == from || t.charAt(start - 1) == '.')) {
-                return true;
+        int h = 0;
+        for (int i = end - 1; i >= from; i--) {
+            char c = t.charAt(i);
+            h = h * 31 + (c >= 'A' && c <= 'Z' ? c + 32 : c);
+            if (i == from || t.charAt(i - 1) == '.') {
+                for (int slot = h & (PROVIDERS.length - 1); PROVIDERS[slot] != null;
+                        slot = (slot + 1) & (PROVIDERS.length - 1)) {
+                    String host = PROVIDERS[slot];
+                    if (host.length() == end - i && t.regionMatches(true, i, host, 0, host.length())) {
+                        return true;
+                    }
+                }
             }
         }
         return false;
+    }
+
+    /** {@link #KEY_IN_PATH_HOSTS} by the hash {@link #isKeyInPathHost} computes (characters last to first). */
+    private static final String[] PROVIDERS = providers();
+
+    private static String[] providers() {
+        String[] table = new String[128];
+        for (String host : KEY_IN_PATH_HOSTS) {
+            int h = 0;
+            for (int i = host.length() - 1; i >= 0; i--) {
+                h = h * 31 + host.charAt(i);
+            }
+            int slot = h & (table.length - 1);
+            while (table[slot] != null) {
+                slot = (slot + 1) & (table.length - 1);
+            }
+            table[slot] = host;
+        }
+        return table;
     }
 
     /** {@code v1} … {@code v99}. */
