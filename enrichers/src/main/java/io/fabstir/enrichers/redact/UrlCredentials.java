@@ -90,7 +90,7 @@ final class UrlCredentials {
                 afterVersion = isVersion(text, segStart, segEnd);
                 s = segEnd < queryStart && text.charAt(segEnd) == '/' ? segEnd : -1;
             }
-            // strict: every query value that looks like a key ({@code ?network=eth&k=<key>}), whatever its name
+            // strict: every query value that looks like a key (?network=eth&k=<key>), whatever its name
             for (int q = queryStart; strict && q < end; ) {
                 int eq = indexOf(text, '=', q, end);
                 if (eq < 0) {
