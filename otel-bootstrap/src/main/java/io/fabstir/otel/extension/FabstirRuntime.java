@@ -11,6 +11,7 @@ import io.fabstir.otel.health.HealthResult;
 import io.fabstir.otel.health.HealthStatus;
 import io.fabstir.otel.http.TelemetryEndpoints;
 import io.fabstir.otel.metrics.PrometheusReader;
+import io.fabstir.otel.redaction.Redaction;
 import io.fabstir.otel.system.SystemMetrics;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -44,6 +45,7 @@ final class FabstirRuntime {
   private static final CountDownLatch AGENT_INSTALLED = new CountDownLatch(1);
 
   private FabstirSettings settings;
+  private Redaction redaction;
   private GpuSampler sampler;
   private GpuSpanProcessor spanProcessor;
   private PrometheusReader reader;
@@ -58,6 +60,7 @@ final class FabstirRuntime {
   synchronized FabstirRuntime init(ConfigProperties config) {
     if (settings == null) {
       settings = FabstirSettings.from(config);
+      redaction = Redaction.from(config);
       // JNA + NVML load on the sampler's thread: the application's start never waits for them.
       String library = settings.nvmlLibrary();
       sampler =
@@ -73,6 +76,11 @@ final class FabstirRuntime {
       reader.onShutdown(this::close); // SDK shutdown (JVM exit under the agent, close() in library mode)
     }
     return this;
+  }
+
+  /** The rules every exit applies; the redactor itself is built on first use, off the start path. */
+  synchronized Redaction redaction() {
+    return redaction;
   }
 
   synchronized GpuSpanProcessor spanProcessor() {
