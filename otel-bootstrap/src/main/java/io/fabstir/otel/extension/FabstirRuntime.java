@@ -9,6 +9,7 @@ import io.fabstir.otel.gpu.GpuSampler;
 import io.fabstir.otel.health.DiskSpaceCheck;
 import io.fabstir.otel.health.HealthResult;
 import io.fabstir.otel.health.HealthStatus;
+import io.fabstir.otel.http.HttpSettings;
 import io.fabstir.otel.http.TelemetryEndpoints;
 import io.fabstir.otel.metrics.PrometheusReader;
 import io.fabstir.otel.redaction.Redaction;
@@ -19,6 +20,7 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.io.IOException;
 import io.fabstir.otel.diagnostics.AgentAwareLog;
 import java.time.Duration;
@@ -46,6 +48,8 @@ final class FabstirRuntime {
 
   private FabstirSettings settings;
   private Redaction redaction;
+  /** Only when the HTTP endpoints are on: their credential and certificate are read and checked at start. */
+  private HttpSettings httpSettings;
   private GpuSampler sampler;
   private GpuSpanProcessor spanProcessor;
   private PrometheusReader reader;
@@ -70,8 +74,16 @@ final class FabstirRuntime {
       spanProcessor = new GpuSpanProcessor(sampler);
       reader = new PrometheusReader();
       dashboardSettings = DashboardSettings.from(config);
-      if (dashboardSettings.enabled() && settings.httpEnabled()) {
-        dashboardEvents = new NotableEvents();
+      if (settings.httpEnabled()) {
+        httpSettings = HttpSettings.from(config);
+        if (dashboardSettings.enabled()) {
+          if (!httpSettings.loopbackOnly() && !httpSettings.access().credentialsConfigured()) {
+            throw new ConfigurationException("fabstir.dashboard.enabled on " + httpSettings.host()
+                + ", which is not loopback-only, needs a credential: set fabstir.http.auth.token-file (or "
+                + "FABSTIR_HTTP_AUTH_TOKEN, fabstir.http.auth.basic-file), or fabstir.http.host=127.0.0.1");
+          }
+          dashboardEvents = new NotableEvents();
+        }
       }
       reader.onShutdown(this::close); // SDK shutdown (JVM exit under the agent, close() in library mode)
     }
@@ -162,19 +174,26 @@ final class FabstirRuntime {
       return;
     }
     try {
-      endpoints = TelemetryEndpoints.start(settings.httpHost(), settings.httpPort(), reader, sampler::ready)
+      endpoints = TelemetryEndpoints.start(httpSettings, reader, sampler::ready, redaction)
           .builtInHealth(this::builtInHealth)
           .degradedOk(settings.healthDegradedOk());
-      LOG.info("Fabstir /metrics /health /ready on port " + endpoints.port());
+      String scheme = httpSettings.https() ? "https" : "http";
+      LOG.info("Fabstir /metrics /health /ready on " + scheme + "://" + httpSettings.host() + ":" + endpoints.port()
+          + (httpSettings.access().credentialsConfigured() ? " (credential required)" : ""));
+      String warning = httpSettings.exposureWarning();
+      if (warning != null) {
+        LOG.warn(warning, null);
+      }
       if (dashboardEvents != null) {
         dashboard =
             Dashboard.start(
-                dashboardSettings, reader, sampler, settings.diskPaths(), TelemetryEndpoints::checks, dashboardEvents);
+                dashboardSettings, reader, sampler, settings.diskPaths(), TelemetryEndpoints::checks, dashboardEvents,
+                endpoints.access(), redaction, endpoints.deadlines());
         endpoints.mount("/dashboard", dashboard);
-        LOG.info("Fabstir dashboard on http://" + settings.httpHost() + ":" + endpoints.port() + "/dashboard/");
+        LOG.info("Fabstir dashboard on " + scheme + "://" + httpSettings.host() + ":" + endpoints.port() + "/dashboard/");
       }
     } catch (IOException | RuntimeException e) {
-      LOG.warn("Fabstir HTTP endpoints not started on port " + settings.httpPort(), e);
+      LOG.warn("Fabstir HTTP endpoints not started on port " + httpSettings.port(), e);
     }
   }
 
