@@ -47,7 +47,8 @@ final class SecretFile {
   static Path check(String key, String location) {
     Path path = Path.of(location.strip());
     if (!Files.isRegularFile(path)) {
-      throw new ConfigurationException(key + ": no such file " + path + " (set " + key + " to the file that holds it)");
+      throw new ConfigurationException(key + ": no such file " + path + " (" + key + " names the file that holds the"
+          + " credential; create it, readable by this user only, or unset " + key + ")");
     }
     if (!Files.isReadable(path)) {
       throw new ConfigurationException(key + ": " + path + " is not readable by this process's user");
