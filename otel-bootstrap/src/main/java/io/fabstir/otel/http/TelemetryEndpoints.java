@@ -161,19 +161,17 @@ public final class TelemetryEndpoints implements AutoCloseable {
         if (admitted(exchange)) {
           handler.handle(exchange);
         }
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException e) {
         exchange.close(); // the client went away, or its deadline passed
+      } catch (RuntimeException e) {
+        LOG.warn("request " + exchange.getRequestURI().getPath() + " failed", e);
+        exchange.close();
       }
     }));
   }
 
   public int port() {
     return server.getAddress().getPort();
-  }
-
-  /** The address the server listens on. */
-  public InetSocketAddress address() {
-    return server.getAddress();
   }
 
   public AccessPolicy access() {
