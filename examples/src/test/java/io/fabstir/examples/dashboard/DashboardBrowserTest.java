@@ -83,17 +83,7 @@ class DashboardBrowserTest {
             JsonNode page = awaitPage(chromium, p -> p.path("updates").asInt() >= 2, 30);
 
             // 1. The page shows exactly the snapshot it was pushed.
-            JsonNode snapshot = null;
-            for (int attempt = 0; snapshot == null && attempt < 20; attempt++) {
-                JsonNode s = JSON.readTree(get(url + "snapshot"));
-                if (s.path("seq").asLong() == page.path("seq").asLong()) {
-                    snapshot = s;
-                } else {
-                    page = chromium.evaluate(READ_PAGE);
-                }
-            }
-            assertThat(snapshot).as("the page's snapshot %s is served by /dashboard/snapshot", page.path("seq")).isNotNull();
-            assertShows(page, snapshot);
+            page = assertShowsItsSnapshot(chromium, page, url, null);
 
             // 2. And agrees with /metrics: a scrape taken after snapshot s and before s+1 lies between the two.
             String metrics = null;
@@ -165,17 +155,7 @@ class DashboardBrowserTest {
             // as the first test: once jobs have completed and failed, so every card has a number
             JsonNode page = awaitPage(chromium, p -> p.path("updates").asInt() >= 2 && p.path("events").size() > 0
                     && !p.path("fields").path("jobs.successRate").asText().equals("–"), 60);
-            JsonNode snapshot = null;
-            for (int attempt = 0; snapshot == null && attempt < 20; attempt++) {
-                JsonNode s = JSON.readTree(get(url + "snapshot", token));
-                if (s.path("seq").asLong() == page.path("seq").asLong()) {
-                    snapshot = s;
-                } else {
-                    page = chromium.evaluate(READ_PAGE);
-                }
-            }
-            assertThat(snapshot).as("the page's snapshot %s is served by /dashboard/snapshot", page.path("seq")).isNotNull();
-            assertShows(page, snapshot);
+            assertShowsItsSnapshot(chromium, page, url, token);
             assertThat(chromium.evaluate("getComputedStyle(document.getElementById('login')).display").asText())
                     .as("the form is gone once the token is accepted").isEqualTo("none");
             Path png = Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("dashboard-token.png");
@@ -234,6 +214,26 @@ class DashboardBrowserTest {
         String out = new String(gcc.getInputStream().readAllBytes());
         assertThat(gcc.waitFor(60, TimeUnit.SECONDS) && gcc.exitValue() == 0).as("gcc: " + out).isTrue();
         return library;
+    }
+
+    /**
+     * Reads /dashboard/snapshot (with {@code token} when set) until it serves the snapshot the page shows, and checks
+     * the page against it; returns the page as read then.
+     */
+    private JsonNode assertShowsItsSnapshot(HeadlessChromium chromium, JsonNode page, String url, String token)
+            throws Exception {
+        JsonNode snapshot = null;
+        for (int attempt = 0; snapshot == null && attempt < 20; attempt++) {
+            JsonNode s = JSON.readTree(get(url + "snapshot", token));
+            if (s.path("seq").asLong() == page.path("seq").asLong()) {
+                snapshot = s;
+            } else {
+                page = chromium.evaluate(READ_PAGE);
+            }
+        }
+        assertThat(snapshot).as("the page's snapshot %s is served by /dashboard/snapshot", page.path("seq")).isNotNull();
+        assertShows(page, snapshot);
+        return page;
     }
 
     /** Every card, check and event row against the snapshot of the same seq. */

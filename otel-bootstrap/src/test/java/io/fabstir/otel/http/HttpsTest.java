@@ -46,11 +46,7 @@ class HttpsTest {
 
   @Test
   void servesHttpsFromAPkcs12KeyStoreWithItsPasswordFromAFile() throws Exception {
-    Path store = dir.resolve("node.p12");
-    run("keytool", "-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-keystore",
-        store.toString(), "-storetype", "PKCS12", "-storepass", "changeit-123", "-dname", "CN=localhost",
-        "-ext", "SAN=ip:127.0.0.1", "-validity", "2");
-    Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rw-------"));
+    Path store = keyStore();
     Path cert = dir.resolve("node.crt");
     run("keytool", "-exportcert", "-rfc", "-alias", "node", "-keystore", store.toString(), "-storepass",
         "changeit-123", "-file", cert.toString());
@@ -64,11 +60,7 @@ class HttpsTest {
 
   @Test
   void aWrongKeyStorePasswordStopsTheStartNamingTheKeys() throws Exception {
-    Path store = dir.resolve("node.p12");
-    run("keytool", "-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-keystore",
-        store.toString(), "-storetype", "PKCS12", "-storepass", "changeit-123", "-dname", "CN=localhost",
-        "-validity", "2");
-    Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rw-------"));
+    Path store = keyStore();
     Path password = NodePort.secretFile(dir, "password", "not-the-password");
     assertThatThrownBy(() -> NodePort.start(Map.of("fabstir.http.tls.keystore-file", store.toString(),
         "fabstir.http.tls.keystore-password-file", password.toString())))
@@ -88,6 +80,16 @@ class HttpsTest {
     assertThatThrownBy(() -> NodePort.start(Map.of("fabstir.http.tls.cert-file", cert.toString(),
         "fabstir.http.tls.key-file", other.toString())))
         .hasStackTraceContaining("fabstir.http.tls.key-file").hasStackTraceContaining("is not the private key");
+  }
+
+  /** A PKCS#12 key store made by keytool: an EC key for 127.0.0.1, password changeit-123, owner-only. */
+  private Path keyStore() throws Exception {
+    Path store = dir.resolve("node.p12");
+    run("keytool", "-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-keystore",
+        store.toString(), "-storetype", "PKCS12", "-storepass", "changeit-123", "-dname", "CN=localhost",
+        "-ext", "SAN=ip:127.0.0.1", "-validity", "2");
+    Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rw-------"));
+    return store;
   }
 
   private static HttpClient trusting(Path pem) throws Exception {
