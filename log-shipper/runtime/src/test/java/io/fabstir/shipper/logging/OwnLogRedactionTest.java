@@ -52,4 +52,16 @@ class OwnLogRedactionTest {
         assertThat(sink.toString(StandardCharsets.UTF_8)).doesNotContain(PASSWORD.substring(0, 8), PASSWORD.substring(8))
                 .contains("@db:5432/jobs'\n", "next line, token_count=77\n");
     }
+
+    @Test
+    void theKeyOfAConfiguredUrlIsMaskedEvenWhereAnErrorEchoesItAlone() {
+        String key = "c0ffee" + "Tz4kq9Wm2Lx7Pv3Rn8Bd";
+        String shown = OwnLogRedaction.knownUrl("https://rpc.unknown-provider.example/" + key + "?chain=eth");
+
+        assertThat(shown).isEqualTo("https://rpc.unknown-provider.example/[REDACTED]?chain=eth");
+        assertThat(OwnLogRedaction.text("HTTP 401: {\"error\":\"project " + key + " is not enabled\"}"))
+                .isEqualTo("HTTP 401: {\"error\":\"project [REDACTED] is not enabled\"}");
+        assertThat(OwnLogRedaction.text("chain=eth rpc.unknown-provider.example")).as("what the URL shows stays")
+                .isEqualTo("chain=eth rpc.unknown-provider.example");
+    }
 }
