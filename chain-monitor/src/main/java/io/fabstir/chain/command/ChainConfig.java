@@ -37,10 +37,10 @@ public record ChainConfig(String rpcUrl, Map<FabstirContract, String> contracts,
     public static final Set<String> KEYS = keys();
 
     private static Set<String> keys() {
-        Set<String> k = new LinkedHashSet<>(java.util.List.of("rpc_url", "rpc_url_file", "deployment_file", "cursor_file", "event_log",
-                "confirmations", "poll_interval_ms", "max_block_range", "start_block", "gas.track",
-                "gas.price_interval_ms", "node_address", "health.stall_after_ms", "read_interval_ms", "metrics_host",
-                "metrics_port", "service_name"));
+        Set<String> k = new LinkedHashSet<>(java.util.List.of("rpc_url", "rpc_url_file", "deployment_file",
+                "cursor_file", "event_log", "confirmations", "poll_interval_ms", "max_block_range", "start_block",
+                "gas.track", "gas.price_interval_ms", "node_address", "health.stall_after_ms", "read_interval_ms",
+                "metrics_host", "metrics_port", "service_name"));
         for (FabstirContract c : FabstirContract.values()) k.add("contracts." + c.key());
         return Set.copyOf(k);
     }

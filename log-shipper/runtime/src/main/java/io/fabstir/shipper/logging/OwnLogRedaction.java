@@ -104,7 +104,8 @@ public final class OwnLogRedaction {
             return;
         }
         consoleRedacted = true;
-        Charset charset = Charset.defaultCharset(); // what the JDK's own streams encode with (PrintStream.charset() is 18+)
+        // What the JDK's own streams encode with (PrintStream.charset() is Java 18+).
+        Charset charset = Charset.defaultCharset();
         RedactingStream err = new RedactingStream(System.err, charset);
         RedactingStream out = new RedactingStream(System.out, charset);
         System.setErr(new PrintStream(err, true, charset));

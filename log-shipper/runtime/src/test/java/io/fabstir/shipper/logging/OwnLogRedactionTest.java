@@ -49,8 +49,8 @@ class OwnLogRedactionTest {
         console.println("next line, token_count=77");
 
         assertThat(beforeTheNewline).isEmpty();
-        assertThat(sink.toString(StandardCharsets.UTF_8)).doesNotContain(PASSWORD.substring(0, 8), PASSWORD.substring(8))
-                .contains("@db:5432/jobs'\n", "next line, token_count=77\n");
+        assertThat(sink.toString(StandardCharsets.UTF_8))
+                .doesNotContain(PASSWORD.substring(0, 8), PASSWORD.substring(8)).contains("@db:5432/jobs'\n", "next line, token_count=77\n");
     }
 
     @Test

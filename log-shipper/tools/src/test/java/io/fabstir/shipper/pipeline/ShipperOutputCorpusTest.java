@@ -122,7 +122,8 @@ class ShipperOutputCorpusTest {
         String topic = "it.output-corpus-index." + RUN;
         kafka.createTopic(topic, 1);
         ShipperProcess index = ShipperProcess.builder("index-loki").args(List.of("index", "--sink", "loki",
-                        "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--dlq-topic", topic + ".dlq",
+                        "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
+                        "--dlq-topic", topic + ".dlq",
                         "--loki-url", "http://fabstir:" + password + "@127.0.0.1:" + freePort()
                                 + "/loki/api/v1/push?access_token=" + token))
                 .log(dir.resolve("index/index.log")).start();
@@ -149,8 +150,8 @@ class ShipperOutputCorpusTest {
                 .log(chainDir.resolve("chain.log")).start();
         CLOSE.add(chain);
         chain.awaitLog("chain RPC http://127.0.0.1:", Duration.ofSeconds(60));
-        String health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
         chain.terminate();
 
         String detail = JSON.readTree(health).at("/checks/node_connectivity/detail").asText();
