@@ -10,6 +10,8 @@ import co.elastic.logging.logback.EcsEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabstir.otel.logging.FabstirJsonEncoder;
+import io.fabstir.otel.logging.LogField;
+import net.logstash.logback.argument.StructuredArguments;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -35,9 +37,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * One realistic record encoded by FabstirJsonEncoder (redaction on = our default, and off), LogstashEncoder and
  * EcsEncoder, in one run: a formatted message, 4 MDC entries, the trace context as the OpenTelemetry agent puts it
- * in the MDC (trace_id, span_id, trace_flags), 3 SLF4J 2 key/value pairs; and the same record with an exception
- * that has a cause. The event object is built once and reused (as in the peers' own benchmarks), so every encoder
- * gets the already formatted message and MDC copy; what is measured is the encoding itself.
+ * in the MDC (trace_id, span_id, trace_flags), 3 SLF4J 2 key/value pairs ({@code record=event}); the same record
+ * with an exception that has a cause ({@code exception}); with a message of {@code key=value} pairs whose keys only
+ * look like credentials, as an inference node writes them: token counts, durations, ids ({@code kv}); and with
+ * Logstash-style structured arguments that render as {@code key=value} in the message and are written as fields
+ * ({@code structured}: {@code StructuredArguments.kv} for LogstashEncoder, {@code LogField.kv} for ours, the same
+ * objects' {@code toString} for ECS, which has no such fields). The event object is built once and reused (as in
+ * the peers' own benchmarks), so every encoder gets the already formatted message and MDC copy; what is measured is
+ * the encoding itself.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar Encoder -prof gc}
  */
@@ -52,7 +59,7 @@ public class EncoderBenchmark {
     @Param({"fabstir", "fabstirNoRedaction", "logstash", "ecs"})
     public String encoder;
 
-    @Param({"event", "exception"})
+    @Param({"event", "exception", "kv", "structured"})
     public String record;
 
     private Encoder<ILoggingEvent> subject;
@@ -64,7 +71,7 @@ public class EncoderBenchmark {
         context = new LoggerContext();
         context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
         subject = encoder(encoder, context);
-        event = event(context, record.equals("exception"));
+        event = event(context, record, encoder.equals("logstash"));
         checkOutput();
     }
 
@@ -115,15 +122,31 @@ public class EncoderBenchmark {
         return e;
     }
 
-    static ILoggingEvent event(LoggerContext context, boolean withException) {
+    /** @param logstashArguments structured arguments as logstash-logback-encoder's own type (else {@link LogField}) */
+    static ILoggingEvent event(LoggerContext context, String record, boolean logstashArguments) {
         Logger logger = context.getLogger("io.fabstir.node.inference.JobRunner");
+        boolean withException = record.equals("exception");
         Throwable error = null;
         if (withException) {
             error = nest(6, () -> new IllegalStateException("inference failed for job j-8f3a2c",
                     new java.io.IOException("CUDA error: out of memory (tried to allocate 2.00 GiB)")));
         }
+        String format = "job {} completed in {} ms on gpu {}";
+        Object[] args = {"j-8f3a2c", 1834, 0};
+        if (record.equals("kv")) {
+            format = "job {} completed tokens_used={} prompt_tokens={} duration_ms={} request_id={}";
+            args = new Object[] {"j-8f3a2c", 512, 128, 1834, "req-5d1e9b7a"};
+        } else if (record.equals("structured")) {
+            format = "job completed {} {} {} {}";
+            args = logstashArguments
+                    ? new Object[] {StructuredArguments.kv("tokens_used", 512),
+                        StructuredArguments.kv("prompt_tokens", 128), StructuredArguments.kv("duration_ms", 1834),
+                        StructuredArguments.kv("max_tokens", 4096)}
+                    : new Object[] {LogField.kv("tokens_used", 512), LogField.kv("prompt_tokens", 128),
+                        LogField.kv("duration_ms", 1834), LogField.kv("max_tokens", 4096)};
+        }
         LoggingEvent e = new LoggingEvent(Logger.class.getName(), logger, withException ? Level.ERROR : Level.INFO,
-                "job {} completed in {} ms on gpu {}", error, new Object[] {"j-8f3a2c", 1834, 0});
+                format, error, args);
         e.setThreadName("inference-worker-3");
         Map<String, String> mdc = new LinkedHashMap<>();
         mdc.put("fabstir.node_id", "node-eu-7");
@@ -169,6 +192,12 @@ public class EncoderBenchmark {
             }
             if (r.size() < 5) {
                 throw new IllegalStateException("unexpected output: " + text);
+            }
+            if (text.contains("[REDACTED]")) {
+                throw new IllegalStateException("the record holds no secret, yet something was masked: " + text);
+            }
+            if (record.equals("structured") && !encoder.equals("ecs") && !r.has("tokens_used")) {
+                throw new IllegalStateException(encoder + " did not write the structured arguments: " + text);
             }
             if (Boolean.getBoolean("bench.print")) {
                 System.err.println(encoder + "/" + record + " (" + out.length + " bytes): " + text);

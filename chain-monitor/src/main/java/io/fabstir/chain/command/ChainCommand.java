@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
             ""},
         footer = {"", "Example chain.yaml:",
             "  rpc_url: http://127.0.0.1:8545",
+            "  # rpc_url_file: /etc/fabstir/rpc-url   # instead, for a provider's URL with its key (chmod 600)",
             "  contracts:                    # quoted: YAML reads a bare 0x… as a number",
             "    node_registry: \"0x…\"",
             "    job_marketplace: \"0x…\"",
@@ -53,8 +54,13 @@ public final class ChainCommand implements Callable<Integer>, ShipperCommand {
     Path config;
 
     @Option(names = "--rpc-url", paramLabel = "URL", description = "rpc_url: the chain's JSON-RPC over HTTP. "
-            + "Env FABSTIR_RPC_URL. Required.")
+            + "Env FABSTIR_RPC_URL. Required, or --rpc-url-file.")
     String rpcUrl;
+
+    @Option(names = "--rpc-url-file", paramLabel = "FILE", description = "rpc_url_file: a file holding the RPC URL "
+            + "alone (a provider's URL carries its key: chmod 600; refused when every user can read it). "
+            + "Env FABSTIR_RPC_URL_FILE.")
+    String rpcUrlFile;
 
     @Option(names = "--deployment", paramLabel = "FILE", description = "deployment_file: JSON with the contracts' "
             + "addresses ({\"contracts\":{\"node_registry\":\"0x…\",…}}, as the demo writes it). Env FABSTIR_DEPLOYMENT_FILE.")
@@ -153,6 +159,7 @@ public final class ChainCommand implements Callable<Integer>, ShipperCommand {
     private Map<String, Object> flags() {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("rpc_url", rpcUrl);
+        f.put("rpc_url_file", rpcUrlFile);
         f.put("deployment_file", deployment);
         f.put("contracts.node_registry", nodeRegistry);
         f.put("contracts.job_marketplace", jobMarketplace);

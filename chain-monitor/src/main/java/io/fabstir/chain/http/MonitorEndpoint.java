@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.fabstir.otel.health.HealthRegistry;
 import io.fabstir.otel.health.HealthResult;
 import io.fabstir.otel.health.HealthStatus;
+import io.fabstir.shipper.logging.OwnLogRedaction;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -20,7 +21,9 @@ import java.util.concurrent.Executors;
 /**
  * The monitor's own HTTP port: {@code /metrics} (Prometheus text) and {@code /health} (every check of the
  * {@link HealthRegistry}; 503 when one is unhealthy, as the node's endpoint does). The checks are also published as
- * {@code fabstir_health_status{check}} (1 healthy, 0.5 degraded, 0 unhealthy).
+ * {@code fabstir_health_status{check}} (1 healthy, 0.5 degraded, 0 unhealthy). Each detail goes through the
+ * redaction rules of the process's own log ({@link OwnLogRedaction}): a check's error text may quote what a client
+ * library said about a URL.
  */
 public final class MonitorEndpoint implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,7 +72,7 @@ public final class MonitorEndpoint implements AutoCloseable {
             for (Map.Entry<String, HealthResult> r : results.entrySet()) {
                 overall = overall.worst(r.getValue().status());
                 checks.putObject(r.getKey()).put("status", r.getValue().status().label())
-                        .put("detail", r.getValue().detail());
+                        .put("detail", OwnLogRedaction.text(r.getValue().detail()));
             }
             root.put("status", overall.label());
             root.set("checks", checks);

@@ -12,7 +12,8 @@ import java.util.OptionalLong;
 /**
  * The next block the monitor will read, per chain. Written as the shipper's checkpoint is ({@link AtomicFile}: temp file,
  * fsync, atomic rename), and only after the records of every block before it are on disk: a crash leaves the old
- * or the new value, so a restart re-reads at most the last range (same event ids) and never skips one.
+ * or the new value, so a restart re-reads at most the last range (same event ids) and never skips one. The file is
+ * the monitor's own: {@code 0600}, in folders it creates {@code 0700}.
  */
 final class BlockCursor {
     private static final ObjectMapper JSON = new ObjectMapper();

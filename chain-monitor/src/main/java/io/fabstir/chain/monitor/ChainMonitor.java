@@ -153,7 +153,7 @@ public final class ChainMonitor implements AutoCloseable {
             try {
                 more = poll();
                 if (failures > 0) {
-                    log.info("chain RPC {} answers again after {} failed polls; reading from block {}", rpc.url(),
+                    log.info("chain RPC {} answers again after {} failed polls; reading from block {}", rpc.shownUrl(),
                             failures, next);
                 }
                 failures = 0;
@@ -161,15 +161,15 @@ public final class ChainMonitor implements AutoCloseable {
                 if (stopped) break;
                 failures++;
                 metrics.rpcError();
-                String why = e.getMessage() == null ? e.toString() : e.getMessage();
-                health.rpcFailed("RPC " + rpc.url() + ": " + why);
+                String why = rpc.shown(e.getMessage() == null ? e.toString() : e.getMessage());
+                health.rpcFailed("RPC " + rpc.shownUrl() + ": " + why);
                 long delay = backoff(failures);
                 String at = next < 0 ? "not started" : "stays at block " + next;
                 if (failures == 1) {
-                    log.error("chain RPC {} failed: {}; retrying in {} ms (cursor {})", rpc.url(), why, delay, at);
+                    log.error("chain RPC {} failed: {}; retrying in {} ms (cursor {})", rpc.shownUrl(), why, delay, at);
                 } else {
-                    log.warn("chain RPC {} still failing (attempt {}): {}; retrying in {} ms (cursor {})", rpc.url(),
-                            failures, why, delay, at);
+                    log.warn("chain RPC {} still failing (attempt {}): {}; retrying in {} ms (cursor {})",
+                            rpc.shownUrl(), failures, why, delay, at);
                 }
                 sleep(delay);
                 continue;
@@ -206,8 +206,8 @@ public final class ChainMonitor implements AutoCloseable {
         next = saved;
         chainId = id;
         log.info("chain monitor: chain id {} at {}, contracts {}, reading from block {} ({} confirmations), "
-                        + "records to {}, cursor {}", id, rpc.url(), addresses(), next, confirmations, eventLogFile,
-                cursor.file());
+                        + "records to {}, cursor {}", id, rpc.shownUrl(), addresses(), next, confirmations,
+                eventLogFile, cursor.file());
     }
 
     private void readContracts() {
@@ -218,9 +218,10 @@ public final class ChainMonitor implements AutoCloseable {
             health.contractsRead(reader.nodeCount(contracts.get(FabstirContract.NODE_REGISTRY)).longValueExact());
             if (economics != null) economics.refresh();
         } catch (IOException | RuntimeException e) {
+            String why = rpc.shown(e.getMessage());
             health.contractsFailed("NodeRegistry at " + contracts.get(FabstirContract.NODE_REGISTRY)
-                    + " read failed: " + e.getMessage());
-            log.warn("contract read failed: {}", e.getMessage());
+                    + " read failed: " + why);
+            log.warn("contract read failed: {}", why);
         }
     }
 

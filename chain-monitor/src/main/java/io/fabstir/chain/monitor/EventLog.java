@@ -1,5 +1,6 @@
 package io.fabstir.chain.monitor;
 
+import io.fabstir.shipper.files.FileModes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -7,10 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The monitor's output: one JSON record per line, appended to a file that {@code fabstir-shipper tail} ships like
- * any node log. A batch is forced to disk before the cursor moves past its blocks.
+ * any node log. A batch is forced to disk before the cursor moves past its blocks. Created {@code 0640} in folders
+ * it creates {@code 0750}, as the node's own log files ({@link FileModes}): the edge shipper reads it as the owner or
+ * in its group, other users of the host do not.
  */
 final class EventLog implements AutoCloseable {
     private final Path file;
@@ -19,9 +23,13 @@ final class EventLog implements AutoCloseable {
     /** Opens for appending; a line cut short by a crash is dropped (its block range is re-read and re-written). */
     EventLog(Path file) throws IOException {
         this.file = file.toAbsolutePath();
-        Files.createDirectories(this.file.getParent());
-        channel = FileChannel.open(this.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ);
+        FileModes.createFolders(this.file.getParent(), FileModes.LOG_FOLDER);
+        boolean created = !Files.exists(this.file);
+        channel = FileChannel.open(this.file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ), FileModes.creating(FileModes.LOG_FILE));
+        if (created) {
+            FileModes.set(this.file, FileModes.LOG_FILE); // exactly, whatever the umask
+        }
         cutPartialLine();
         channel.position(channel.size());
     }

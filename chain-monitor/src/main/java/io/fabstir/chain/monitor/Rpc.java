@@ -1,5 +1,6 @@
 package io.fabstir.chain.monitor;
 
+import io.fabstir.shipper.logging.OwnLogRedaction;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.OkHttpClient;
@@ -8,16 +9,22 @@ import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.http.HttpService;
 
-/** The JSON-RPC connection: web3j over HTTP, counting the calls (RPC calls per block is a measured figure). */
+/**
+ * The JSON-RPC connection: web3j over HTTP, counting the calls (RPC calls per block is a measured figure). An RPC
+ * provider's URL carries its key (in the path, the query or the userinfo), so the URL is shown only as
+ * {@link #shownUrl()}, in log lines and {@code /health} alike.
+ */
 public final class Rpc {
     private final CountingService service;
     private final Web3j web3j;
+    private final String shownUrl;
 
     private Rpc(String url, java.time.Duration timeout) {
         OkHttpClient http = HttpService.getOkHttpClientBuilder()
                 .connectTimeout(timeout).readTimeout(timeout).writeTimeout(timeout).build();
         service = new CountingService(url, http);
         web3j = Web3j.build(service);
+        shownUrl = OwnLogRedaction.knownUrl(url);
     }
 
     public static Rpc connect(String url) {
@@ -32,8 +39,19 @@ public final class Rpc {
         return web3j;
     }
 
+    /** The URL as configured, key and all: for connecting, never for showing. */
     public String url() {
         return service.getUrl();
+    }
+
+    /** The URL without its credentials ({@code Redactor.redactUrl}): for log lines and {@code /health}. */
+    public String shownUrl() {
+        return shownUrl;
+    }
+
+    /** {@code text} (an error from the RPC client) with the URL shown as {@link #shownUrl()} and redacted. */
+    public String shown(String text) {
+        return text == null ? null : OwnLogRedaction.text(text.replace(url(), shownUrl));
     }
 
     /** JSON-RPC requests sent so far. */

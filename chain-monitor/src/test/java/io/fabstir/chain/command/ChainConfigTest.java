@@ -7,6 +7,7 @@ import io.fabstir.chain.contracts.FabstirContract;
 import io.fabstir.shipper.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ChainConfigTest {
     private static final String REGISTRY = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+    private static final String INFURA_KEY = "7c4a8d09ca3762af61e59520943dc264";
 
     @TempDir
     Path dir;
@@ -65,5 +67,46 @@ class ChainConfigTest {
         Path yaml = Files.writeString(dir.resolve("chain.yaml"), "rpc_url: http://127.0.0.1:8545\nconfirmation: 2\n");
         assertThatThrownBy(() -> ChainConfig.load(yaml, Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("confirmation:");
+    }
+
+    @Test
+    void theRpcUrlComesFromAFileAndIsShownWithoutItsKey() throws Exception {
+        String url = "https://mainnet.infura.io/v3/" + INFURA_KEY;
+        ChainConfig c = ChainConfig.load(null, Map.of("FABSTIR_CONTRACTS_NODE_REGISTRY", REGISTRY),
+                Map.of("rpc_url_file", secretFile(url + "\n", "rw-r-----").toString()));
+        assertThat(c.rpcUrl()).isEqualTo(url);
+        assertThat(c.toString()).contains("https://mainnet.infura.io/v3/").doesNotContain(INFURA_KEY);
+    }
+
+    @Test
+    void anRpcUrlFileEveryUserCanReadIsRefusedNamingTheKey() throws Exception {
+        Path file = secretFile("https://mainnet.infura.io/v3/" + INFURA_KEY, "rw-r--r--");
+        assertThatThrownBy(() -> ChainConfig.load(null, Map.of("FABSTIR_CONTRACTS_NODE_REGISTRY", REGISTRY,
+                "FABSTIR_RPC_URL_FILE", file.toString()), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("rpc_url_file:")
+                .hasMessageContaining("chmod 600").hasMessageNotContaining(INFURA_KEY);
+    }
+
+    @Test
+    void rpcUrlAndRpcUrlFileTogetherAreRefused() throws Exception {
+        Path file = secretFile("http://127.0.0.1:8545", "rw-------");
+        assertThatThrownBy(() -> ChainConfig.load(null, Map.of("FABSTIR_RPC_URL", "http://127.0.0.1:8545",
+                "FABSTIR_CONTRACTS_NODE_REGISTRY", REGISTRY), Map.of("rpc_url_file", file.toString())))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("rpc_url_file:")
+                .hasMessageContaining("FABSTIR_RPC_URL").hasMessageContaining("one way only");
+    }
+
+    @Test
+    void anRpcUrlThatIsNotHttpIsRefusedWithoutShowingItsCredential() {
+        assertThatThrownBy(() -> ChainConfig.load(null, Map.of("FABSTIR_RPC_URL", "wss://node:" + INFURA_KEY
+                + "@rpc.example.org/ws", "FABSTIR_CONTRACTS_NODE_REGISTRY", REGISTRY), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("rpc_url:")
+                .hasMessageContaining("rpc.example.org").hasMessageNotContaining(INFURA_KEY);
+    }
+
+    private Path secretFile(String content, String mode) throws Exception {
+        Path f = Files.writeString(dir.resolve("rpc-url"), content);
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(mode));
+        return f;
     }
 }

@@ -16,7 +16,7 @@ import java.util.List;
 final class Mnemonics {
 
     static final int MIN_WORDS = 12;
-    private static final String[] WORDS = load();
+    private static final String[] TABLE = table(load());
 
     private Mnemonics() {
     }
@@ -89,38 +89,55 @@ final class Mnemonics {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r';
     }
 
-    /** Binary search on the sorted list without allocating a substring. */
+    /**
+     * Whether {@code s[from, to)} is a word of the list: a hash table probed in place, without a substring. English
+     * text of short lower-case words reaches this for every word, so one hash and a compare or two, not a binary
+     * search of eleven string comparisons.
+     */
     static boolean isListWord(CharSequence s, int from, int to) {
         int len = to - from;
         if (len < 3 || len > 8) {
             return false;
         }
-        int lo = 0;
-        int hi = WORDS.length - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            int cmp = compare(WORDS[mid], s, from, to);
-            if (cmp < 0) {
-                lo = mid + 1;
-            } else if (cmp > 0) {
-                hi = mid - 1;
-            } else {
+        for (int slot = hash(s, from, to) & (TABLE.length - 1); ; slot = (slot + 1) & (TABLE.length - 1)) {
+            String word = TABLE[slot];
+            if (word == null) {
+                return false;
+            }
+            if (word.length() == len && equals(word, s, from)) {
                 return true;
             }
         }
-        return false;
     }
 
-    private static int compare(String word, CharSequence s, int from, int to) {
-        int len = to - from;
-        int n = Math.min(word.length(), len);
-        for (int k = 0; k < n; k++) {
-            int d = word.charAt(k) - s.charAt(from + k);
-            if (d != 0) {
-                return d;
+    private static int hash(CharSequence s, int from, int to) {
+        int h = 0;
+        for (int i = from; i < to; i++) {
+            h = h * 31 + s.charAt(i);
+        }
+        return h ^ (h >>> 11);
+    }
+
+    private static boolean equals(String word, CharSequence s, int from) {
+        for (int k = 0, n = word.length(); k < n; k++) {
+            if (word.charAt(k) != s.charAt(from + k)) {
+                return false;
             }
         }
-        return word.length() - len;
+        return true;
+    }
+
+    /** The list in an open-addressing table at most a quarter full (short probe runs for words not in it). */
+    private static String[] table(String[] words) {
+        String[] table = new String[Integer.highestOneBit(words.length * 4 - 1) << 1];
+        for (String w : words) {
+            int slot = hash(w, 0, w.length()) & (table.length - 1);
+            while (table[slot] != null) {
+                slot = (slot + 1) & (table.length - 1);
+            }
+            table[slot] = w;
+        }
+        return table;
     }
 
     private static String[] load() {
@@ -139,8 +156,6 @@ final class Mnemonics {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String[] sorted = words.toArray(String[]::new);
-        java.util.Arrays.sort(sorted);
-        return sorted;
+        return words.toArray(String[]::new);
     }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Decides whether a field or parameter name names a secret, by the <em>kind</em> of credential it names. Names are
@@ -23,6 +22,11 @@ import java.util.Set;
  * <p>A term followed by a word that describes the credential rather than holds it ({@code password_length},
  * {@code secret_file}, {@code api_key_id}) is not sensitive. The "token" family has more such exceptions, because
  * LLM and blockchain logs are full of harmless {@code tokens_used}, {@code token_id}, {@code max_token}.
+ *
+ * <p>Hand-written and allocation-free because it runs for every {@code key=value} pair of every logged text (and
+ * inference nodes log {@code tokens_used=} in nearly every line): the name is walked in place, word by word, with
+ * the last three words and the next one in local variables; the terms sit in a trie of their reversed letters, so
+ * one backward walk from a word's end finds every term the joined words end with.
  */
 final class SensitiveKeys {
 
@@ -45,26 +49,39 @@ final class SensitiveKeys {
             "etherscan", "hf", "huggingface", "cloudflare", "datadog", "dd", "sentry");
 
     /** Sensitive only as a whole word ({@code smtp_pass}, {@code sig=}, {@code sentry_dsn}). */
-    static final Set<String> WORD_TERMS = Set.of("pass", "sig", "dsn");
+    static final String[] WORD_TERMS = {"pass", "sig", "dsn"};
 
     /** Words after any term that make the name describe the credential rather than hold it. */
-    private static final Set<String> DESCRIPTORS = Set.of(
-            "count", "counts", "total", "length", "len", "size", "type", "types", "ttl", "expiry", "expires",
-            "expiration", "expired", "age", "policy", "strength", "rotation", "rotated", "enabled", "required",
-            "file", "path", "sent", "failed", "errors", "retries", "attempts", "status", "version");
+    private static final String[] DESCRIPTORS = {
+        "count", "counts", "total", "length", "len", "size", "type", "types", "ttl", "expiry", "expires",
+        "expiration", "expired", "age", "policy", "strength", "rotation", "rotated", "enabled", "required",
+        "file", "path", "sent", "failed", "errors", "retries", "attempts", "status", "version"};
     /** More words after "key" with the same effect ({@code api_key_id}: the key's id, not the key). */
-    private static final Set<String> KEY_DESCRIPTORS = Set.of("id", "ids", "name", "names", "alias", "fingerprint");
+    private static final String[] KEY_DESCRIPTORS = {"id", "ids", "name", "names", "alias", "fingerprint"};
     /** Words after "token" that make the name describe the token rather than hold it. */
-    private static final Set<String> TOKEN_QUALIFIERS = Set.of(
-            "id", "ids", "count", "counts", "used", "limit", "limits", "type", "length", "ttl", "expiry",
-            "expires", "expiration", "address", "symbol", "name", "amount", "balance", "standard", "decimals",
-            "url", "uri", "endpoint", "usage", "budget", "rate", "price", "per", "index");
+    private static final String[] TOKEN_QUALIFIERS = {
+        "id", "ids", "count", "counts", "used", "limit", "limits", "type", "length", "ttl", "expiry",
+        "expires", "expiration", "address", "symbol", "name", "amount", "balance", "standard", "decimals",
+        "url", "uri", "endpoint", "usage", "budget", "rate", "price", "per", "index"};
     /** Words before "token" with the same effect ({@code max_token}, {@code num_token}). */
-    private static final Set<String> TOKEN_PREFIX_QUALIFIERS = Set.of("max", "min", "num", "total", "erc", "nft");
+    private static final String[] TOKEN_PREFIX_QUALIFIERS = {"max", "min", "num", "total", "erc", "nft"};
 
-    private final String[] terms;
-    /** Cheap pre-filter: every sensitive name contains one of these (case-insensitively). */
-    private final String[] stems;
+    private static final long NONE = -1;
+    /** What a term's match means for the word after it (see {@link #unqualified}). */
+    private static final byte OTHER = 1;
+    private static final byte KEY = 2;
+    private static final byte TOKEN = 3;
+
+    /** The terms, reversed, in a trie; {@code kind} of the term that ends at a node, in list order (first wins). */
+    private final SuffixTrie terms = new SuffixTrie();
+    /** Cheap pre-filter: every sensitive name contains one of these (case-insensitively), indexed by first char. */
+    private final String[][] stemsByFirst = new String[128][];
+    /** Stems whose first char is not ASCII (extra names only). */
+    private final String[] otherStems;
+    /** The first two letters of every stem, as bits: {@code pairs[c1 * 2 + c2 / 64]} has bit {@code c2 % 64}. */
+    private final long[] pairs = new long[256];
+    /** An extra name whose first word is one letter: the pair filter cannot be used. */
+    private final boolean shortStem;
 
     SensitiveKeys(Collection<String> extraTerms) {
         List<String> all = new ArrayList<>(DEFAULT_TERMS);
@@ -75,85 +92,134 @@ final class SensitiveKeys {
                 "pass", "pwd", "secret", "token", "mnemonic", "auth", "cookie", "credential", "key", "seed",
                 "session", "jwt", "hook", "sig", "dsn"));
         for (String extra : extraTerms) {
-            List<String> words = words(extra, 0, extra.length());
+            List<String> words = words(extra);
             if (words.isEmpty()) {
                 continue;
             }
             all.add(String.join("", words));
             stemList.add(words.get(0));
         }
-        this.terms = all.toArray(String[]::new);
-        this.stems = stemList.toArray(String[]::new);
+        for (int i = 0; i < all.size(); i++) {
+            String term = all.get(i);
+            byte kind = term.equals("token") ? TOKEN : term.endsWith("key") ? KEY : OTHER;
+            terms.add(term, i, kind);
+        }
+        List<String> other = new ArrayList<>();
+        boolean shortStem = false;
+        for (String stem : stemList) {
+            char c = stem.charAt(0);
+            if (stem.length() < 2) {
+                shortStem = true;
+            } else if (c < 128 && stem.charAt(1) < 128) {
+                pairs[c * 2 + (stem.charAt(1) >>> 6)] |= 1L << stem.charAt(1);
+            }
+            if (c < 128) {
+                String[] list = stemsByFirst[c];
+                String[] grown = list == null ? new String[1] : java.util.Arrays.copyOf(list, list.length + 1);
+                grown[grown.length - 1] = stem;
+                stemsByFirst[c] = grown;
+            } else {
+                other.add(stem);
+            }
+        }
+        this.otherStems = other.toArray(String[]::new);
+        this.shortStem = shortStem;
     }
 
+    /**
+     * Whether {@code key[from, to)} is a sensitive name: one of its words is a whole-word term, or a run of up to
+     * three consecutive words, joined, ends with a term (plural "s" allowed) and the word after it (or before
+     * "token") does not say the name describes the credential.
+     */
     boolean matches(CharSequence key, int from, int to) {
         if (to - from < 3 || to - from > 128 || !containsStem(key, from, to)) {
             return false;
         }
-        List<String> words = words(key, from, to);
-        int n = words.size();
-        for (int i = 0; i < n; i++) {
-            if (WORD_TERMS.contains(words.get(i)) && !describes(words, i, false)) {
+        long prev2 = NONE;
+        long prev1 = NONE;
+        long cur = nextWord(key, from, to);
+        while (cur != NONE) {
+            long next = nextWord(key, end(cur), to);
+            if (isWholeWordTerm(key, cur) && !describes(key, next, false)) {
                 return true;
             }
-            StringBuilder joined = new StringBuilder(32);
-            for (int j = i; j < n && j < i + 3; j++) {
-                joined.append(words.get(j));
-                String term = matchingTerm(joined);
-                if (term == null) {
-                    continue;
-                }
-                if (term.equals("token") ? tokenIsQualified(words, j, joined) : describes(words, j, term.endsWith("key"))) {
-                    continue;
-                }
+            if (endsWithUnqualifiedTerm(key, prev2, prev1, cur, next)) {
+                return true;
+            }
+            prev2 = prev1;
+            prev1 = cur;
+            cur = next;
+        }
+        return false;
+    }
+
+    /**
+     * For each run that ends with {@code cur} (cur alone, prev1+cur, prev2+prev1+cur), the first term in list order
+     * that the joined run ends with (as is, or less a plural "s"), judged by the words around it.
+     */
+    private boolean endsWithUnqualifiedTerm(CharSequence key, long prev2, long prev1, long cur, long next) {
+        // one backward walk per form (as is, less a plural "s"); the walk notes the first term met within each run
+        long asIs = terms.walk(key, prev2, prev1, cur, false);
+        long plural = lower(key.charAt(end(cur) - 1)) == 's'
+                ? terms.walk(key, prev2, prev1, cur, true) : SuffixTrie.NO_MATCHES;
+        if (asIs == SuffixTrie.NO_MATCHES && plural == SuffixTrie.NO_MATCHES) {
+            return false;
+        }
+        for (int run = 0; run < 3; run++) {
+            int a = SuffixTrie.at(asIs, run);
+            int p = SuffixTrie.at(plural, run);
+            boolean viaPlural = a < 0 || (p >= 0 && p < a);
+            int term = viaPlural ? p : a;
+            if (term >= 0 && unqualified(key, terms.kind(term), viaPlural, prev1, cur, next)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Whether the word after {@code last} says the name is about the credential ({@code password_length}). */
-    private static boolean describes(List<String> words, int last, boolean key) {
-        if (last + 1 >= words.size()) {
+    private static boolean unqualified(CharSequence key, byte kind, boolean plural, long prev1, long cur,
+            long next) {
+        if (kind != TOKEN) {
+            return !describes(key, next, kind == KEY);
+        }
+        if (plural) {
+            return false; // "tokens", "maxtokens": counts, never secrets
+        }
+        if (describes(key, next, false) || in(key, next, TOKEN_QUALIFIERS)) {
             return false;
         }
-        String next = words.get(last + 1);
-        return DESCRIPTORS.contains(next) || (key && KEY_DESCRIPTORS.contains(next));
+        return !(prev1 != NONE && equalsIgnoreCase(key, cur, "token") && in(key, prev1, TOKEN_PREFIX_QUALIFIERS));
     }
 
-    private static boolean tokenIsQualified(List<String> words, int last, CharSequence joined) {
-        if (joined.length() > 5 && joined.charAt(joined.length() - 1) == 's') {
-            return true; // "tokens", "maxtokens": counts, never secrets
-        }
-        if (describes(words, last, false)
-                || (last + 1 < words.size() && TOKEN_QUALIFIERS.contains(words.get(last + 1)))) {
-            return true;
-        }
-        return last > 0 && words.get(last).equals("token") && TOKEN_PREFIX_QUALIFIERS.contains(words.get(last - 1));
+    /** Whether the word after the term says the name is about the credential ({@code password_length}). */
+    private static boolean describes(CharSequence key, long next, boolean keyTerm) {
+        return next != NONE && (in(key, next, DESCRIPTORS) || (keyTerm && in(key, next, KEY_DESCRIPTORS)));
     }
 
-    /** The term that {@code joined} equals or ends with (optionally plus "s"), or null. */
-    private String matchingTerm(CharSequence joined) {
-        int len = joined.length();
-        for (String term : terms) {
-            int tl = term.length();
-            if (endsWith(joined, len, term, tl)) {
-                return term;
-            }
-            if (len > tl && joined.charAt(len - 1) == 's' && endsWith(joined, len - 1, term, tl)) {
-                return term;
-            }
-        }
-        return null;
+    private static boolean isWholeWordTerm(CharSequence key, long word) {
+        return in(key, word, WORD_TERMS);
     }
 
-    private static boolean endsWith(CharSequence s, int end, String term, int tl) {
-        if (end < tl) {
+    private static boolean in(CharSequence key, long word, String[] lowerWords) {
+        if (word == NONE) {
             return false;
         }
-        int off = end - tl;
-        for (int k = 0; k < tl; k++) {
-            if (s.charAt(off + k) != term.charAt(k)) {
+        for (String w : lowerWords) {
+            if (equalsIgnoreCase(key, word, w)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean equalsIgnoreCase(CharSequence key, long word, String lowerWord) {
+        int s = start(word);
+        int n = lowerWord.length();
+        if (end(word) - s != n) {
+            return false;
+        }
+        for (int k = 0; k < n; k++) {
+            if (lower(key.charAt(s + k)) != lowerWord.charAt(k)) {
                 return false;
             }
         }
@@ -163,8 +229,19 @@ final class SensitiveKeys {
     private boolean containsStem(CharSequence s, int from, int to) {
         for (int i = from; i < to; i++) {
             char c = lower(s.charAt(i));
-            for (String stem : stems) {
-                if (stem.charAt(0) == c && regionEqualsIgnoreCase(s, i, to, stem)) {
+            if (c < 128 && !shortStem) {
+                // most positions end here: no stem starts with these two letters
+                char d = i + 1 < to ? lower(s.charAt(i + 1)) : 0;
+                if (d < 128 && (pairs[c * 2 + (d >>> 6)] & (1L << d)) == 0) {
+                    continue;
+                }
+            }
+            String[] candidates = c < 128 ? stemsByFirst[c] : otherStems;
+            if (candidates == null) {
+                continue;
+            }
+            for (String stem : candidates) {
+                if (regionEqualsIgnoreCase(s, i, to, stem)) {
                     return true;
                 }
             }
@@ -185,39 +262,154 @@ final class SensitiveKeys {
         return true;
     }
 
-    private static char lower(char c) {
-        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+    static char lower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c < 128 ? c : Character.toLowerCase(c);
     }
 
-    /** Splits a name into lower-case words at non-alphanumerics and camelCase boundaries. */
-    static List<String> words(CharSequence s, int from, int to) {
-        List<String> out = new ArrayList<>(6);
+    // ---- words: runs of letters and digits, split at camelCase boundaries; packed as start << 32 | end ----
+
+    static int start(long word) {
+        return (int) (word >>> 32);
+    }
+
+    static int end(long word) {
+        return (int) word;
+    }
+
+    /** The first word at or after {@code from}, or {@link #NONE}. */
+    static long nextWord(CharSequence s, int from, int to) {
         int i = from;
+        while (i < to && !Character.isLetterOrDigit(s.charAt(i))) {
+            i++;
+        }
+        if (i >= to) {
+            return NONE;
+        }
+        int start = i++;
         while (i < to) {
-            while (i < to && !Character.isLetterOrDigit(s.charAt(i))) {
-                i++;
-            }
-            if (i >= to) {
+            char c = s.charAt(i);
+            if (!Character.isLetterOrDigit(c)) {
                 break;
             }
-            int start = i++;
-            while (i < to) {
-                char c = s.charAt(i);
-                if (!Character.isLetterOrDigit(c)) {
-                    break;
-                }
-                char p = s.charAt(i - 1);
-                if (Character.isUpperCase(c) && Character.isLowerCase(p)) {
-                    break; // apiKey
-                }
-                if (Character.isUpperCase(c) && Character.isUpperCase(p) && i + 1 < to
-                        && Character.isLowerCase(s.charAt(i + 1))) {
-                    break; // APIKey
-                }
-                i++;
+            char p = s.charAt(i - 1);
+            if (Character.isUpperCase(c) && Character.isLowerCase(p)) {
+                break; // apiKey
             }
-            out.add(s.subSequence(start, i).toString().toLowerCase(Locale.ROOT));
+            if (Character.isUpperCase(c) && Character.isUpperCase(p) && i + 1 < to
+                    && Character.isLowerCase(s.charAt(i + 1))) {
+                break; // APIKey
+            }
+            i++;
+        }
+        return (long) start << 32 | i;
+    }
+
+    /** A name's words in lower case (for building terms from configured names; not on the hot path). */
+    static List<String> words(String s) {
+        List<String> out = new ArrayList<>(6);
+        for (long w = nextWord(s, 0, s.length()); w != NONE; w = nextWord(s, end(w), s.length())) {
+            out.add(s.substring(start(w), end(w)).toLowerCase(Locale.ROOT));
         }
         return out;
+    }
+
+    /**
+     * Reversed terms as a trie (first-child / next-sibling arrays): walking a name backwards from a word's end
+     * meets, at depth d, the node of its last d letters, marked with the first term (in list order) spelled by them.
+     */
+    private static final class SuffixTrie {
+        static final long NO_MATCHES = -1;
+        private char[] label = new char[256];
+        private int[] firstChild = new int[256];
+        private int[] nextSibling = new int[256];
+        /** The lowest list index of a term ending at the node, or -1. */
+        private int[] term = new int[256];
+        private byte[] kinds = new byte[0];
+        private int size = 1;
+
+        SuffixTrie() {
+            firstChild[0] = -1;
+            nextSibling[0] = -1;
+            term[0] = -1;
+        }
+
+        void add(String t, int index, byte kind) {
+            if (kinds.length <= index) {
+                kinds = java.util.Arrays.copyOf(kinds, index + 16);
+            }
+            kinds[index] = kind;
+            int node = 0;
+            for (int k = t.length() - 1; k >= 0; k--) {
+                node = child(node, t.charAt(k), true);
+            }
+            if (term[node] < 0) {
+                term[node] = index;
+            }
+        }
+
+        byte kind(int index) {
+            return kinds[index];
+        }
+
+        private int child(int node, char c, boolean create) {
+            for (int ch = firstChild[node]; ch >= 0; ch = nextSibling[ch]) {
+                if (label[ch] == c) {
+                    return ch;
+                }
+            }
+            if (!create) {
+                return -1;
+            }
+            if (size == label.length) {
+                int n = size * 2;
+                label = java.util.Arrays.copyOf(label, n);
+                firstChild = java.util.Arrays.copyOf(firstChild, n);
+                nextSibling = java.util.Arrays.copyOf(nextSibling, n);
+                term = java.util.Arrays.copyOf(term, n);
+            }
+            int made = size++;
+            label[made] = c;
+            firstChild[made] = -1;
+            term[made] = -1;
+            nextSibling[made] = firstChild[node];
+            firstChild[node] = made;
+            return made;
+        }
+
+        /**
+         * Walks back from the end of {@code cur} (less its last char if {@code dropS}) through prev1 and prev2.
+         * Returns, packed 21 bits per run (cur; prev1+cur; prev2+prev1+cur), the first term (lowest list index) met
+         * within each run, plus one (0: none); or {@link #NO_MATCHES}. A run the walk did not reach is left 0: it
+         * holds no other term, so its verdict would be the shorter run's.
+         */
+        long walk(CharSequence key, long prev2, long prev1, long cur, boolean dropS) {
+            int node = 0;
+            int best = Integer.MAX_VALUE;
+            long packed = 0;
+            long word = cur;
+            int end = end(cur) - (dropS ? 1 : 0);
+            for (int run = 0; run < 3; run++) {
+                for (int k = end - 1; k >= start(word) && node >= 0; k--) {
+                    node = child(node, lower(key.charAt(k)), false);
+                    if (node >= 0 && term[node] >= 0 && term[node] < best) {
+                        best = term[node];
+                    }
+                }
+                if (best != Integer.MAX_VALUE) {
+                    packed |= (long) (best + 1) << (21 * run);
+                }
+                word = run == 0 ? prev1 : prev2;
+                if (word == NONE || node < 0) {
+                    break;
+                }
+                end = end(word);
+            }
+            return packed == 0 ? NO_MATCHES : packed;
+        }
+
+        /** The first term within run {@code run} of a {@link #walk} result, or -1. */
+        static int at(long packed, int run) {
+            return packed == NO_MATCHES ? -1 : (int) ((packed >>> (21 * run)) & 0x1FFFFF) - 1;
+        }
     }
 }

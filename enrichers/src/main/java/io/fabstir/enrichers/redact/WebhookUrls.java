@@ -1,6 +1,5 @@
 package io.fabstir.enrichers.redact;
 
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -29,19 +28,11 @@ final class WebhookUrls {
     }
 
     static String redact(String text, String mask) {
-        String replacement = "$1" + Matcher.quoteReplacement(mask);
+        String replacement = Masking.afterGroupOne(mask);
         String out = text;
         for (Pattern p : PATTERNS) {
-            Matcher m = p.matcher(out);
-            if (m.find()) {
-                StringBuilder sb = new StringBuilder(out.length());
-                do {
-                    m.appendReplacement(sb, replacement);
-                } while (m.find());
-                m.appendTail(sb);
-                out = sb.toString();
-            }
+            out = Masking.replaceAll(p, out, replacement);
         }
-        return out.equals(text) ? text : out;
+        return out;
     }
 }

@@ -26,7 +26,8 @@ class RedactorTest {
         "Proxy-Authorization", "cookie", "Set-Cookie", "credentials", "aws_secret_access_key", "jwt", "session_id",
         "routing_key", "routingKey", "PAGERDUTY_INTEGRATION_KEY", "service_key", "sendgrid_api_key", "mailgun_key",
         "smtp_auth_password", "MAIL_PASS", "smtp_pass", "bot_token", "webhook_url", "discordWebhook", "slack_webhooks",
-        "sentry_dsn", "sig", "license_key", "AccountKey", "ssh_key", "client_credentials"
+        "sentry_dsn", "sig", "license_key", "AccountKey", "ssh_key", "client_credentials", "apiKeys",
+        "client_secrets", "GITHUB_TOKEN", "X-Amz-Security-Token", "token_s3cret", "db.pass"
     })
     void sensitiveNamesAreRecognisedInAnyCaseAndSeparatorStyle(String key) {
         assertThat(redactor.isSensitiveKey(key)).as(key).isTrue();
@@ -38,7 +39,8 @@ class RedactorTest {
         "token_id", "tokenId", "token_count", "tokenizer", "max_token", "keyboard", "monkey", "cache_key",
         "event.dataset", "user.id", "trace.id", "secretary", "author", "labels.region", "passenger",
         "key", "key_count", "primary_key", "sort_key", "dedup_key", "api_key_id", "password_length", "secret_file",
-        "token_url", "bypass_cache", "design", "webhooks_sent", "signal"
+        "token_url", "bypass_cache", "design", "webhooks_sent", "signal", "prompt_tokens", "maxTokens",
+        "num_token", "erc20_token_address", "completion_tokens_total", "TOKENS", "duration_ms", "request_id"
     })
     void ordinaryNamesAreNotSensitive(String key) {
         assertThat(redactor.isSensitiveKey(key)).as(key).isFalse();
@@ -62,6 +64,21 @@ class RedactorTest {
                 .isEqualTo("X-API-KEY: " + MASK + ";next=1");
         assertThat(redactor.redactText("tokens_used=512 token_id=7"))
                 .isEqualTo("tokens_used=512 token_id=7");
+    }
+
+    @Test
+    void aSensitiveKeysValueThatAnotherRuleMaskedInPartIsMaskedWholeWithOneClosingBracket() {
+        String gh = "gh" + "p_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
+        assertThat(redactor.redactText("env GITHUB_TOKEN=" + gh + " set"))
+                .isEqualTo("env GITHUB_TOKEN=" + MASK + " set");
+        String slack = "xo" + "xb-123456789012-1234567890123-abcdefghijklmnopqrstuvwx";
+        assertThat(redactor.redactText("TOKEN=" + slack)).isEqualTo("TOKEN=" + MASK);
+    }
+
+    @Test
+    void maskingTwiceGivesTheSameText() {
+        String once = redactor.redactText("TOKEN=" + "gh" + "p_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8] done");
+        assertThat(redactor.redactText(once)).isSameAs(once);
     }
 
     @Test

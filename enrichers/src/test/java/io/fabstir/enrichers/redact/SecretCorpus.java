@@ -65,7 +65,8 @@ public final class SecretCorpus {
     }
 
     /** More than 40 secrets over the families: webhooks, incident-tool keys, bot tokens, mail, cloud, code hosting,
-     * AI/payment API keys, wallets, auth headers and URLs. */
+     * AI/payment API keys, wallets, auth headers and URLs: keys in URL paths (RPC and API providers, the generic
+     * shape after a version segment), URL userinfo and credential query parameters. */
     public static List<Secret> secrets() {
         return SECRETS;
     }
@@ -210,13 +211,88 @@ public final class SecretCorpus {
         String pemBody = rnd(r, B64, 64);
         s.add(new Secret("auth/pem-private-key", null, "-----BEGIN " + "PRIVATE KEY-----\n" + pemBody + "\n"
                 + rnd(r, B64, 64) + "\n-----END " + "PRIVATE KEY-----", pemBody));
+        urlPathKeys(r, s);
+        urlUserinfo(r, s);
+        urlQueryCredentials(r, s);
         return List.copyOf(s);
+    }
+
+    /** RPC and API providers' keys as URL path segments (scheme, host, version, chain stay), and the generic shape. */
+    private static void urlPathKeys(Random r, List<Secret> s) {
+        String[][] shapes = {
+            {"infura", "https://mainnet.infura.io/v3/", HEX, "32", ""},
+            {"infura-websocket", "wss://sepolia.infura.io/ws/v3/", HEX, "32", ""},
+            {"alchemy", "https://eth-mainnet.g.alchemy.com/v2/", ALNUM, "32", ""},
+            {"alchemy-legacy-host", "https://polygon-mainnet.alchemyapi.io/v2/", ALNUM, "32", ""},
+            {"alchemy-nft-api", "https://eth-mainnet.g.alchemy.com/nft/v3/", ALNUM, "32", "/getNFTsForOwner?owner=0xa"},
+            {"quicknode", "https://old-silent-pond.quiknode.pro/", HEX, "40", "/"},
+            {"chainstack", "https://nd-123-456-789.p2pify.com/", HEX, "32", ""},
+            {"getblock", "https://go.getblock.io/", HEX, "32", "/"},
+            {"ankr", "https://rpc.ankr.com/eth/", HEX, "64", ""},
+            {"pokt", "https://eth-mainnet.gateway.pokt.network/v1/lb/", HEX, "24", ""},
+            {"tenderly", "https://mainnet.gateway.tenderly.co/", ALNUM, "22", ""},
+            {"moralis", "https://site1.moralis-nodes.com/eth/", HEX, "32", ""},
+            {"drpc", "https://lb.drpc.org/ethereum/", ALNUM, "40", ""},
+            {"generic-after-version", "https://rpc.fabstir-partner.example/v1/", ALNUM, "28", "/mainnet"},
+        };
+        for (String[] shape : shapes) {
+            String key = keyWithDigit(r, shape[2], Integer.parseInt(shape[3]));
+            s.add(new Secret("url-path/" + shape[0], null, shape[1] + key + shape[4], key));
+        }
+        String blast = guid(r);
+        s.add(new Secret("url-path/blast", null, "https://eth-mainnet.blastapi.io/" + blast, blast));
+        String nownodes = guid(r);
+        s.add(new Secret("url-path/nownodes", null, "https://eth.nownodes.io/" + nownodes, nownodes));
+    }
+
+    /** Passwords and tokens in the userinfo of URLs that the other families do not have. */
+    private static void urlUserinfo(Random r, List<Secret> s) {
+        String withAt = rnd(r, ALNUM, 10) + "@" + rnd(r, ALNUM, 10);
+        s.add(new Secret("url-userinfo/password-with-at-sign", null,
+                "postgres://fabstir:" + withAt + "@db.internal:5432/jobs", withAt));
+        String redis = rnd(r, ALNUM, 24);
+        s.add(new Secret("url-userinfo/password-without-user", null, "redis://:" + redis + "@cache:6379/0", redis));
+        String amqp = rnd(r, URLSAFE, 20);
+        s.add(new Secret("url-userinfo/amqp-password", null, "amqps://node-7:" + amqp + "@mq.example.org/vhost",
+                amqp));
+        String rpcUser = rnd(r, ALNUM, 28);
+        s.add(new Secret("url-userinfo/rpc-token-as-user", null, "https://" + rpcUser + "@rpc.example.org/eth",
+                rpcUser));
+    }
+
+    /** Credentials as URL query parameters. */
+    private static void urlQueryCredentials(Random r, List<Secret> s) {
+        String etherscan = rnd(r, UPPER_DIGITS, 34);
+        s.add(new Secret("url-query/etherscan-apikey", null, "https://api.etherscan.io/api?module=account"
+                + "&action=balance&address=0x71c7656ec7ab88b098defb751b7401b5f6d8976f&apikey=" + etherscan, etherscan));
+        String dkey = rnd(r, URLSAFE, 40);
+        s.add(new Secret("url-query/drpc-dkey", null, "https://lb.drpc.org/ogrpc?network=ethereum&dkey=" + dkey, dkey));
+        String helius = guid(r);
+        s.add(new Secret("url-query/helius-api-key", null, "https://mainnet.helius-rpc.com/?api-key=" + helius,
+                helius));
+        String key = rnd(r, URLSAFE, 36);
+        s.add(new Secret("url-query/key", null, "https://api.covalenthq.example/v1/1/block_v2/latest/?key=" + key,
+                key));
+        String access = rnd(r, ALNUM, 40);
+        s.add(new Secret("url-query/access-token", null, "wss://stream.example.org/feed?access_token=" + access
+                + "&channel=jobs", access));
+        String signature = rnd(r, HEX, 128);
+        s.add(new Secret("url-query/signed-url-signature", null, "https://storage.googleapis.example/models/w.bin"
+                + "?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Expires=900&X-Goog-Signature=" + signature, signature));
+    }
+
+    /** A random key of {@code n} characters with at least one digit (as issued keys have). */
+    private static String keyWithDigit(Random r, String alphabet, int n) {
+        String k = rnd(r, alphabet, n - 1);
+        int at = r.nextInt(n);
+        return k.substring(0, at) + r.nextInt(10) + k.substring(at);
     }
 
     /**
      * Look-alikes that must come out exactly as they went in: counts and ids under names with "token" or "key" in
      * them, hashes under hash names, trace/span/event ids, wallet addresses, URLs and mail addresses without
-     * credentials, class names.
+     * credentials (a SHA under {@code /v1/commits/}, {@code /v2/models/mistral-7b}, UUID resource ids, a public RPC
+     * URL, Alchemy's {@code demo} key, an IPFS CID), class names.
      */
     public static List<LookAlike> lookAlikes() {
         String hash = "0x" + "9f2b".repeat(16);
@@ -245,6 +321,19 @@ public final class SecretCorpus {
                 new LookAlike("contact", "ops@fabstir.com"),
                 new LookAlike("logger_class", "io.fabstir.otel.logging.FabstirJsonEncoder"),
                 new LookAlike("note", "webhook delivered to the ops channel in 120 ms, 3 retries"),
+                // URLs whose path or query holds ids, hashes and names, not keys
+                new LookAlike("commit_url", "https://api.example.org/v1/commits/" + "9f2b".repeat(10)),
+                new LookAlike("model_endpoint", "https://api.example.org/v2/models/mistral-7b"),
+                new LookAlike("job_url", "https://api.example.org/v1/jobs/01890a5d-ac96-774b-bcce-b302099a8057"),
+                new LookAlike("resource_url", "https://api.example.org/v1/01890a5d-ac96-774b-bcce-b302099a8057"),
+                new LookAlike("otlp_endpoint", "http://collector:4318/v1/traces"),
+                new LookAlike("public_rpc", "https://rpc.ankr.com/eth"),
+                new LookAlike("alchemy_demo", "https://eth-mainnet.g.alchemy.com/v2/demo"),
+                new LookAlike("ipfs_url",
+                        "https://ipfs.io/ipfs/bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"),
+                new LookAlike("explorer_url", "https://api.etherscan.io/api?module=account&action=balance"
+                        + "&address=0x71c7656ec7ab88b098defb751b7401b5f6d8976f&tag=latest"),
+                new LookAlike("git_remote", "ssh://git@github.com/fabstir/node.git"),
                 new LookAlike("sentence",
                         "the scheduler put the job back in the queue because the gpu was busy and will try again soon"));
     }

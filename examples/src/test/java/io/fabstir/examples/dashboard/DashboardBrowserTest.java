@@ -31,13 +31,14 @@ import static org.assertj.core.api.Assertions.offset;
  * dashboard on (pushes every 700 ms) and the test NVML stub (two GPUs), Debian's headless Chromium on
  * {@code /dashboard/}. After two pushed updates the values the page shows must be those of
  * {@code /dashboard/snapshot} for the same snapshot, and agree with a {@code /metrics} scrape taken between that
- * snapshot and the next. Without NVML the page says "no GPU". Screenshot: {@code target/dashboard.png}.
+ * snapshot and the next. Without NVML the page says "no GPU". With a token on the port, the page asks for it (a
+ * wrong one is refused) and then shows and updates the node as without. Screenshots: {@code target/dashboard.png},
+ * {@code target/dashboard-login.png}, {@code target/dashboard-token.png}.
  */
 @Tag("integration")
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class DashboardBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern DASHBOARD_URL = Pattern.compile("Fabstir dashboard on (http://\\S+/dashboard/)");
     private static final String JAEGER = "http://127.0.0.1:16686";
     /** What the page shows, read in the page: the card texts by data-field, checks, events and charts. */
     private static final String READ_PAGE = """
@@ -62,13 +63,12 @@ class DashboardBrowserTest {
     @TempDir
     Path dir;
     private final HttpClient http = HttpClient.newHttpClient();
-    private Process node;
+    private DashboardNode node;
 
     @AfterEach
     void stopNode() throws Exception {
         if (node != null) {
-            node.destroy();
-            node.waitFor(20, TimeUnit.SECONDS);
+            node.close();
         }
     }
 
@@ -83,17 +83,7 @@ class DashboardBrowserTest {
             JsonNode page = awaitPage(chromium, p -> p.path("updates").asInt() >= 2, 30);
 
             // 1. The page shows exactly the snapshot it was pushed.
-            JsonNode snapshot = null;
-            for (int attempt = 0; snapshot == null && attempt < 20; attempt++) {
-                JsonNode s = JSON.readTree(get(url + "snapshot"));
-                if (s.path("seq").asLong() == page.path("seq").asLong()) {
-                    snapshot = s;
-                } else {
-                    page = chromium.evaluate(READ_PAGE);
-                }
-            }
-            assertThat(snapshot).as("the page's snapshot %s is served by /dashboard/snapshot", page.path("seq")).isNotNull();
-            assertShows(page, snapshot);
+            page = assertShowsItsSnapshot(chromium, page, url, null);
 
             // 2. And agrees with /metrics: a scrape taken after snapshot s and before s+1 lies between the two.
             String metrics = null;
@@ -140,6 +130,59 @@ class DashboardBrowserTest {
         }
     }
 
+    @Test
+    void withATokenThePageAsksForItThenShowsTheSnapshotAndUpdatesLive() throws Exception {
+        String token = "dashboard-" + "7c1e9a3f5b2d4c6e";
+        Path tokenFile = dir.resolve("http-token");
+        Files.writeString(tokenFile, token + "\n");
+        Files.setPosixFilePermissions(tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String url = startNode(stubNvml().toString(), "-Dfabstir.http.auth.token-file=" + tokenFile);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(url + "snapshot")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).as("no token, no snapshot").isEqualTo(401);
+
+        try (HeadlessChromium chromium = HeadlessChromium.open(url, dir.resolve("chromium-profile"))) {
+            JsonNode login = awaitLogin(chromium, false);
+            assertThat(login.path("token").asBoolean()).as("the form asks for a token").isTrue();
+            chromium.screenshot(Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("dashboard-login.png"));
+            chromium.evaluate("""
+                    (() => { document.getElementById('token').value = 'wrong-token-0000000000';
+                             document.getElementById('login').requestSubmit(); return true; })()""");
+            JsonNode refused = awaitLogin(chromium, true);
+            assertThat(refused.path("error").asText()).isEqualTo("That credential was not accepted.");
+            chromium.evaluate("(() => { document.getElementById('token').value = '" + token + "';"
+                    + " document.getElementById('login').requestSubmit(); return true; })()");
+
+            // as the first test: once jobs have completed and failed, so every card has a number
+            JsonNode page = awaitPage(chromium, p -> p.path("updates").asInt() >= 2 && p.path("events").size() > 0
+                    && !p.path("fields").path("jobs.successRate").asText().equals("–"), 60);
+            assertShowsItsSnapshot(chromium, page, url, token);
+            assertThat(chromium.evaluate("getComputedStyle(document.getElementById('login')).display").asText())
+                    .as("the form is gone once the token is accepted").isEqualTo("none");
+            Path png = Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("dashboard-token.png");
+            chromium.screenshot(png);
+            assertThat(Files.size(png)).as("screenshot " + png).isGreaterThan(20_000);
+        }
+    }
+
+    /** Waits until the page shows its credential form (with an error line or not); says what it shows. */
+    private static JsonNode awaitLogin(HeadlessChromium chromium, boolean withError) throws Exception {
+        String read = """
+                (() => { const f = document.getElementById('login');
+                  if (!f || !document.getElementById('login-token')) return { shown: false };
+                  return { shown: getComputedStyle(f).display !== 'none', token: !document.getElementById('login-token').hidden,
+                           error: document.getElementById('login-error').textContent }; })()""";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        JsonNode p = null;
+        while (System.nanoTime() < deadline) {
+            p = chromium.evaluate(read);
+            if (p.path("shown").asBoolean() && p.path("error").asText().isEmpty() != withError) {
+                return p;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the page showed no credential form within 30 s: " + p);
+    }
+
     /** Each GPU card against the snapshot's device and the fabstir_gpu_* series of /metrics. */
     private static void assertGpusMatch(JsonNode page, Metrics m) {
         assertThat(page.path("gpus").size()).as("GPU cards").isEqualTo(2).isEqualTo(m.gpus().size());
@@ -171,6 +214,26 @@ class DashboardBrowserTest {
         String out = new String(gcc.getInputStream().readAllBytes());
         assertThat(gcc.waitFor(60, TimeUnit.SECONDS) && gcc.exitValue() == 0).as("gcc: " + out).isTrue();
         return library;
+    }
+
+    /**
+     * Reads /dashboard/snapshot (with {@code token} when set) until it serves the snapshot the page shows, and checks
+     * the page against it; returns the page as read then.
+     */
+    private JsonNode assertShowsItsSnapshot(HeadlessChromium chromium, JsonNode page, String url, String token)
+            throws Exception {
+        JsonNode snapshot = null;
+        for (int attempt = 0; snapshot == null && attempt < 20; attempt++) {
+            JsonNode s = JSON.readTree(get(url + "snapshot", token));
+            if (s.path("seq").asLong() == page.path("seq").asLong()) {
+                snapshot = s;
+            } else {
+                page = chromium.evaluate(READ_PAGE);
+            }
+        }
+        assertThat(snapshot).as("the page's snapshot %s is served by /dashboard/snapshot", page.path("seq")).isNotNull();
+        assertShows(page, snapshot);
+        return page;
     }
 
     /** Every card, check and event row against the snapshot of the same seq. */
@@ -226,28 +289,12 @@ class DashboardBrowserTest {
         return Double.parseDouble(m.group());
     }
 
-    private String startNode(String nvmlLibrary) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-javaagent:" + System.getProperty("fabstir.agent.jar"),
-                "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none",
-                "-Dfabstir.http.host=127.0.0.1", "-Dfabstir.http.port=0",
-                "-Dfabstir.dashboard.enabled=true", "-Dfabstir.dashboard.interval=700ms",
-                "-Dfabstir.dashboard.jaeger.url=" + JAEGER, "-Dfabstir.gpu.nvml.library=" + nvmlLibrary,
-                "-Dfabstir.gpu.sample.interval=1s",
-                "-Dfabstir.log.dir=" + dir.resolve("logs"), "-jar", System.getProperty("fabstir.node.jar"),
-                "--failure-rate", "0.3", "--seed", "16", "--exit-on-stdin-eof"));
-        node = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("node.out").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            Matcher m = DASHBOARD_URL.matcher(output());
-            if (m.find()) {
-                return m.group(1);
-            }
-            assertThat(node.isAlive()).as(output()).isTrue();
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the node logged no dashboard URL within 60 s: " + output());
+    private String startNode(String nvmlLibrary, String... properties) throws Exception {
+        List<String> props = new ArrayList<>(List.of("-Dfabstir.dashboard.jaeger.url=" + JAEGER,
+                "-Dfabstir.gpu.nvml.library=" + nvmlLibrary, "-Dfabstir.gpu.sample.interval=1s"));
+        props.addAll(List.of(properties));
+        node = DashboardNode.start(dir, props, "--failure-rate", "0.3", "--seed", "16");
+        return node.url();
     }
 
     private JsonNode awaitSnapshot(String url, java.util.function.Predicate<JsonNode> until, int seconds) throws Exception {
@@ -278,15 +325,17 @@ class DashboardBrowserTest {
     }
 
     private String get(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(url).isEqualTo(200);
-        return r.body();
+        return get(url, null);
     }
 
-    private String output() throws IOException {
-        Path out = dir.resolve("node.out");
-        return Files.exists(out) ? Files.readString(out) : "";
+    private String get(String url, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(url).isEqualTo(200);
+        return r.body();
     }
 
     /** The few series compared, from Prometheus text; job counts split by the telemetry API's failed status. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabstir.examples.ops.ChannelReceivers.Notification;
 import io.fabstir.shipper.alert.DiscordBridge;
+import io.fabstir.shipper.alert.WebhookAuth;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -82,8 +83,10 @@ class AlertPathEndToEndTest {
         int portB = NodeProcess.freePort();
         alertmanagerA = "127.0.0.1:" + portA;
         // fabstir-shipper alert-bridge (the product's Discord adapter), one per Alertmanager, as an operator runs it
-        bridgeA = DiscordBridge.start("127.0.0.1", 0, offHours.discordWebhookUrl());
-        bridgeB = DiscordBridge.start("127.0.0.1", 0, businessHours.discordWebhookUrl());
+        bridgeA = DiscordBridge.start("127.0.0.1", 0, offHours.discordWebhookUrl(),
+                WebhookAuth.bearer(ChannelReceivers.BRIDGE_TOKEN));
+        bridgeB = DiscordBridge.start("127.0.0.1", 0, businessHours.discordWebhookUrl(),
+                WebhookAuth.bearer(ChannelReceivers.BRIDGE_TOKEN));
         startAlertmanager(amBinary, "am-a", portA, AlertStackConfig.alertmanager(
                 moduleDir.resolve("alertmanager/alertmanager.yml"), dir.resolve("am-a"), offHours,
                 "http://127.0.0.1:" + bridgeA.port(), BusinessHours.placedFor(now, false), fileSecrets));

@@ -133,7 +133,8 @@ final class AlertStackConfig {
     }
 
     /**
-     * The shipped alertmanager.yml with its secret files replaced by files holding the test channels' secrets, the
+     * The shipped alertmanager.yml with its secret files replaced by files holding the test channels' secrets (and the
+     * alert bridge's token), the
      * API endpoints of PagerDuty, Telegram and SMTP pointed at {@code channels}, the Discord webhook receiver at the
      * alert bridge {@code discordBridge} (which posts to {@code channels}), the {@code business-hours} interval
      * replaced by {@code businessHours} (placed around the test's own now, see {@link BusinessHours}) and the route
@@ -170,6 +171,10 @@ final class AlertStackConfig {
             for (Map<String, Object> c : configs(receiver, "webhook_configs")) {
                 if (String.valueOf(c.get("url")).endsWith("/discord")) {
                     c.put("url", discordBridge + "/discord"); // fabstir-shipper alert-bridge, run by the test
+                    Map<String, Object> authorization = (Map<String, Object>) ((Map<String, Object>)
+                            c.get("http_config")).get("authorization");
+                    authorization.put("credentials_file",
+                            secret(dir, "alert_bridge_token", ChannelReceivers.BRIDGE_TOKEN).toString());
                 }
             }
             for (Map<String, Object> c : configs(receiver, "discord_configs")) {

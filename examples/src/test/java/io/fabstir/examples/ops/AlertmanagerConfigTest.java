@@ -57,6 +57,11 @@ class AlertmanagerConfigTest {
                 + "bot_token|api_url):");
         assertThat(config).as("Discord only through the alert bridge, which holds the webhook URL")
                 .doesNotContain("discord_configs", "discord.com").contains("http://fabstir-alert-bridge:9467/discord");
+        assertThat(config).as("the bridge's token from a file")
+                .contains("credentials_file: /etc/alertmanager/secrets/alert_bridge_token");
+        assertThat(config.split("http_config: \\*discord_bridge_auth", -1).length)
+                .as("every other receiver that posts to the bridge sends it too")
+                .isEqualTo(config.split("url: \\*discord_bridge\\s", -1).length);
     }
 
     @Test

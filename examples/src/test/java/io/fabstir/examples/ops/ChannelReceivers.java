@@ -39,6 +39,8 @@ final class ChannelReceivers implements AutoCloseable {
     static final String PAGERDUTY_KEY = "R0UTINGKEYF0RTESTS0000000000000";
     static final String TELEGRAM_TOKEN = "123456789:telegram-bot-token-for-tests";
     static final String SMTP_PASSWORD = "smtp-password-for-tests";
+    /** What Alertmanager sends to the alert bridge, which refuses notifications without it. */
+    static final String BRIDGE_TOKEN = "alert-bridge-token-for-tests";
     static final long TELEGRAM_CHAT = -1001234567890L;
 
     /** One notification as a channel received it. Title is the line that names severity, alert and status. */

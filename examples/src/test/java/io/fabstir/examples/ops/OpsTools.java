@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Runs the Prometheus ecosystem's own tools and reads the ops artefacts of the examples module. */
-final class OpsTools {
-    static final String INSTALL_HINT = "install the Debian packages: apt-get install prometheus prometheus-alertmanager"
+public final class OpsTools {
+    public static final String INSTALL_HINT = "install the Debian packages: apt-get install prometheus prometheus-alertmanager"
             + " (.ci/run does this); these checks must not be skipped";
 
     private OpsTools() {
@@ -65,7 +65,7 @@ final class OpsTools {
         }
     }
 
-    static Path onPath(String tool) {
+    public static Path onPath(String tool) {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         for (String dir : path.split(java.io.File.pathSeparator)) {
             Path candidate = Path.of(dir, tool);

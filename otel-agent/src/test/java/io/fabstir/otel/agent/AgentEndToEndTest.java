@@ -1,5 +1,10 @@
 package io.fabstir.otel.agent;
 
+import static io.fabstir.otel.agent.ChildJvm.appClasspath;
+import static io.fabstir.otel.agent.ChildJvm.freePort;
+import static io.fabstir.otel.agent.ChildJvm.javaBin;
+import static io.fabstir.otel.agent.ChildJvm.read;
+import static io.fabstir.otel.agent.ChildJvm.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -8,10 +13,8 @@ import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +33,6 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -226,50 +228,9 @@ class AgentEndToEndTest {
     assertThat(promtool.exitValue()).as("promtool check metrics: " + out).isZero();
   }
 
-  /**
-   * Only what a real app would have: the OpenTelemetry API, Logback, otel-bootstrap and enrichers (the include and
-   * encoder), and its own Jackson 2.15. No OpenTelemetry SDK: under the agent the app-side API must not need it.
-   */
-  private static String appClasspath() throws IOException {
-    List<String> entries = new ArrayList<>();
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      String name = Path.of(entry).getFileName().toString();
-      boolean keep = entry.endsWith("test-classes")
-          || entry.contains("otel-bootstrap")
-          || name.startsWith("enrichers") || entry.contains(File.separator + "enrichers" + File.separator)
-          || Stream.of("opentelemetry-api-", "opentelemetry-context-", "opentelemetry-common-",
-              "logback-classic-", "logback-core-", "slf4j-api-").anyMatch(name::startsWith);
-      if (keep) {
-        entries.add(entry);
-      }
-    }
-    try (Stream<Path> jars = Files.list(Path.of(System.getProperty("fabstir.test.app.lib")))) {
-      jars.map(Path::toString).forEach(entries::add);
-    }
-    return String.join(File.pathSeparator, entries);
-  }
-
-  private static String resource(String name) throws Exception {
-    return Path.of(AgentEndToEndTest.class.getClassLoader().getResource(name).toURI()).toString();
-  }
-
   private HttpResponse<String> get(int port, String path) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30)).build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static String read(Path file) throws IOException {
-    return Files.exists(file) ? Files.readString(file) : "";
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static String javaBin() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 }

@@ -2,7 +2,9 @@ package io.fabstir.otel.agent;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -21,6 +23,9 @@ final class OtlpReceiver implements AutoCloseable {
 
   final List<ResourceSpans> spans = new CopyOnWriteArrayList<>();
   final List<ResourceMetrics> metrics = new CopyOnWriteArrayList<>();
+  final List<ResourceLogs> logs = new CopyOnWriteArrayList<>();
+  /** Every request body as received (decompressed): what crossed the wire, for byte-level checks. */
+  final List<byte[]> payloads = new CopyOnWriteArrayList<>();
   final List<Throwable> failures = new CopyOnWriteArrayList<>();
   private final HttpServer server;
 
@@ -35,7 +40,7 @@ final class OtlpReceiver implements AutoCloseable {
       return ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
     }));
     server.createContext("/v1/logs", e -> handle(e, () -> {
-      body(e);
+      logs.addAll(ExportLogsServiceRequest.parseFrom(body(e)).getResourceLogsList());
       return ExportLogsServiceResponse.getDefaultInstance().toByteArray();
     }));
     server.start();
@@ -59,12 +64,14 @@ final class OtlpReceiver implements AutoCloseable {
     }
   }
 
-  private static byte[] body(HttpExchange e) throws IOException {
+  private byte[] body(HttpExchange e) throws IOException {
     InputStream in = e.getRequestBody();
     if ("gzip".equalsIgnoreCase(e.getRequestHeaders().getFirst("Content-Encoding"))) {
       in = new GZIPInputStream(in);
     }
-    return in.readAllBytes();
+    byte[] body = in.readAllBytes();
+    payloads.add(body);
+    return body;
   }
 
   private static void reply(HttpExchange e, int status, byte[] bytes) throws IOException {

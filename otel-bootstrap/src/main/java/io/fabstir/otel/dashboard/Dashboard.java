@@ -6,25 +6,27 @@ import io.fabstir.otel.diagnostics.AgentAwareLog;
 import io.fabstir.otel.gpu.GpuReading;
 import io.fabstir.otel.gpu.GpuSampler;
 import io.fabstir.otel.health.HealthStatus;
+import io.fabstir.otel.http.AccessPolicy;
+import io.fabstir.otel.http.Deadlines;
+import io.fabstir.otel.http.Responses;
 import io.fabstir.otel.metrics.PrometheusReader;
+import io.fabstir.otel.redaction.Redaction;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.resources.Resource;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +37,9 @@ import java.util.function.Function;
  * {@code /dashboard/snapshot} (the latest snapshot as JSON) and {@code /dashboard/events} (Server-Sent Events, one
  * snapshot per interval). Created only when {@code fabstir.dashboard.enabled=true}, after the HTTP endpoints are up,
  * so it costs the agent's start-up nothing. One daemon thread takes a snapshot every interval (one metric
- * collection, like a scrape) and keeps the charts' history; another pushes it to the open pages.
+ * collection, like a scrape) and keeps the charts' history; {@link EventStream} pushes it to the open pages. The
+ * page and its assets are static and open (the page asks for the credential itself); the snapshot and the stream
+ * need what {@link AccessPolicy} says, and every string in them is redacted like the log lines.
  */
 public final class Dashboard implements HttpHandler, AutoCloseable {
 
@@ -50,6 +54,7 @@ public final class Dashboard implements HttpHandler, AutoCloseable {
           "uPlot.iife.min.js", UPLOT + "uPlot.iife.min.js",
           "uPlot.min.css", UPLOT + "uPlot.min.css");
   private static final String INDEX = "io/fabstir/otel/dashboard/index.html";
+  private static final Duration MIN_WRITE_TIMEOUT = Duration.ofSeconds(2);
   private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
   private static final AttributeKey<String> SERVICE_VERSION = AttributeKey.stringKey("service.version");
   private static final AttributeKey<String> NODE_ID = AttributeKey.stringKey("fabstir.node_id");
@@ -63,10 +68,13 @@ public final class Dashboard implements HttpHandler, AutoCloseable {
   private final Function<Collection<MetricData>, Map<String, HealthStatus>> health;
   private final NotableEvents events;
   private final History history;
-  private final EventStream stream = new EventStream();
+  private final AccessPolicy access;
+  private final Redaction redaction;
+  private final EventStream stream;
+  /** Null when no Alertmanager is configured. */
+  private final AlertmanagerAlerts alerts;
   private final Map<String, byte[]> assetCache = new ConcurrentHashMap<>();
   private final ScheduledExecutorService sampler = daemon("fabstir-dashboard-sampler");
-  private final ExecutorService pusher = daemon("fabstir-dashboard-push");
   private long seq;
   private long lastCpuNanos = -1;
   private long lastWallNanos;
@@ -79,7 +87,10 @@ public final class Dashboard implements HttpHandler, AutoCloseable {
       GpuSampler gpu,
       List<Path> disks,
       Function<Collection<MetricData>, Map<String, HealthStatus>> health,
-      NotableEvents events) {
+      NotableEvents events,
+      AccessPolicy access,
+      Redaction redaction,
+      Deadlines deadlines) {
     this.settings = settings;
     this.reader = reader;
     this.gpu = gpu;
@@ -87,11 +98,19 @@ public final class Dashboard implements HttpHandler, AutoCloseable {
     this.health = health;
     this.events = events;
     this.history = new History(settings.points());
+    this.access = access;
+    this.redaction = redaction;
+    // a page may fall two snapshots behind before its connection is given up
+    Duration writeTimeout = settings.interval().multipliedBy(2);
+    this.stream = new EventStream(deadlines, writeTimeout.compareTo(MIN_WRITE_TIMEOUT) < 0 ? MIN_WRITE_TIMEOUT : writeTimeout);
+    this.alerts = settings.alertmanagerUrl() == null
+        ? null : new AlertmanagerAlerts(settings.alertmanagerUrl(), settings.alertmanagerFilter());
   }
 
   /**
    * Takes the first snapshot now and one every {@code settings.interval()} after. {@code health} maps a collection
-   * to each check's state, as {@code /health} reads it.
+   * to each check's state, as {@code /health} reads it; {@code access} says who may read the snapshot and stream,
+   * {@code redaction} what they may not read, {@code deadlines} limits each push.
    */
   public static Dashboard start(
       DashboardSettings settings,
@@ -99,8 +118,14 @@ public final class Dashboard implements HttpHandler, AutoCloseable {
       GpuSampler gpu,
       List<Path> disks,
       Function<Collection<MetricData>, Map<String, HealthStatus>> health,
-      NotableEvents events) {
-    Dashboard d = new Dashboard(settings, reader, gpu, disks, health, events);
+      NotableEvents events,
+      AccessPolicy access,
+      Redaction redaction,
+      Deadlines deadlines) {
+    Dashboard d = new Dashboard(settings, reader, gpu, disks, health, events, access, redaction, deadlines);
+    if (d.alerts != null) {
+      d.alerts.poll();
+    }
     d.sampleSafely();
     long ms = settings.interval().toMillis();
     d.sampler.scheduleAtFixedRate(d::sampleSafely, ms, ms, TimeUnit.MILLISECONDS);
@@ -109,6 +134,9 @@ public final class Dashboard implements HttpHandler, AutoCloseable {
 
   private void sampleSafely() {
     try {
+      if (alerts != null) {
+        alerts.poll(); // answers by the next snapshot
+      }
       String json;
       long id;
       synchronized (this) {
@@ -117,9 +145,7 @@ public final class Dashboard implements HttpHandler, AutoCloseable {
       }
       latest = json;
       latestSeq = id;
-      if (stream.size() > 0) {
-        pusher.execute(() -> stream.publish(id, json));
-      }
+      stream.publish(id, json); // hands the frame to each page's mailbox: never waits on a page
     } catch (RuntimeException | LinkageError e) {
       LOG.warn("dashboard snapshot failed", e); // the next interval tries again
     }
@@ -157,7 +183,7 @@ public final class Dashboard implements HttpHandler, AutoCloseable {
     history.add(now, node.completedJobs(), node.failedJobs(), heapPercent, cpuPercent, gpuUtil, gpuMem);
     seq++;
 
-    Json json = new Json(8192 + history.size() * 96);
+    Json json = new Json(8192 + history.size() * 96, redaction.get());
     json.beginObject();
     json.field("seq", seq).field("time", Instant.ofEpochMilli(now).toString()).field("timeMillis", now);
     json.field("intervalMillis", settings.interval().toMillis());
@@ -191,6 +217,7 @@ public final class Dashboard implements HttpHandler, AutoCloseable {
     json.name("history");
     history.write(json);
     writeEvents(json);
+    writeAlerts(json);
     json.field("jaegerUrl", settings.jaegerUrl());
     json.endObject();
     return json.toString();
@@ -234,7 +261,7 @@ public final class Dashboard implements HttpHandler, AutoCloseable {
 
   private void writeEvents(Json json) {
     json.name("events").beginArray();
-    for (NotableEvents.Event e : events.latest()) {
+    for (NotableEvents.Event e : events.latest(redaction::text)) {
       json.beginObject();
       json.field("time", Instant.ofEpochMilli(e.epochMillis()).toString());
       json.field("kind", e.kind()).field("title", e.title()).field("detail", e.detail());
@@ -246,6 +273,33 @@ public final class Dashboard implements HttpHandler, AutoCloseable {
     }
     json.endArray();
     json.field("eventsTotal", events.total());
+  }
+
+  private void writeAlerts(Json json) {
+    json.name("alerts").beginObject();
+    json.field("configured", alerts != null);
+    if (alerts != null) {
+      AlertmanagerAlerts.State s = alerts.state();
+      json.field("url", alerts.url()).field("filter", alerts.filter());
+      json.field("checkedAt", s.checkedAt() == null ? null : s.checkedAt().toString());
+      json.field("error", s.error());
+      writeAlertList(json, "firing", s.firing());
+      writeAlertList(json, "resolved", s.resolved());
+    }
+    json.endObject();
+  }
+
+  private static void writeAlertList(Json json, String name, List<AlertmanagerAlerts.Alert> list) {
+    json.name(name).beginArray();
+    for (AlertmanagerAlerts.Alert a : list) {
+      json.beginObject();
+      json.field("name", a.name()).field("severity", a.severity()).field("instance", a.instance());
+      json.field("summary", a.summary()).field("state", a.state());
+      json.field("startsAt", a.startsAt() == null ? null : a.startsAt().toString());
+      json.field("endedAt", a.endedAt() == null || !a.state().equals("resolved") ? null : a.endedAt().toString());
+      json.endObject();
+    }
+    json.endArray();
   }
 
   private static void nullable(Json json, String name, Double value) {
@@ -280,37 +334,46 @@ public final class Dashboard implements HttpHandler, AutoCloseable {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     String method = exchange.getRequestMethod();
-    if (!method.equals("GET") && !method.equals("HEAD")) {
-      send(exchange, 405, "text/plain; charset=utf-8", bytes("method not allowed\n"));
-      return;
-    }
     String path = exchange.getRequestURI().getPath();
     String rest = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : path;
     switch (rest) {
       case "" -> {
         // Relative links of the page need the trailing slash.
         exchange.getResponseHeaders().set("Location", PREFIX + "/");
-        send(exchange, 302, "text/plain; charset=utf-8", bytes("see " + PREFIX + "/\n"));
+        Responses.send(exchange, 302, Responses.TEXT, "see " + PREFIX + "/\n");
       }
-      case "/", "/index.html" -> send(exchange, 200, "text/html; charset=utf-8", asset(INDEX));
+      case "/", "/index.html" -> {
+        // the page renders with textContent only; this keeps anything else from running or framing it
+        exchange.getResponseHeaders().set("Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+        exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
+        Responses.send(exchange, 200, "text/html; charset=utf-8", asset(INDEX));
+      }
       case "/snapshot" -> {
+        if (!access.mayReadDetails(exchange)) {
+          access.refuse(exchange);
+          return;
+        }
         String json = latest;
-        send(exchange, json == null ? 503 : 200, "application/json", bytes(json == null ? "{}" : json));
+        Responses.send(exchange, json == null ? 503 : 200, "application/json", json == null ? "{}" : json);
       }
       case "/events" -> {
-        if (method.equals("HEAD")) {
-          send(exchange, 200, "text/event-stream; charset=utf-8", new byte[0]);
+        if (!access.mayReadDetails(exchange)) {
+          access.refuse(exchange);
+        } else if (method.equals("HEAD")) {
+          Responses.send(exchange, 200, "text/event-stream; charset=utf-8", new byte[0]);
         } else if (!stream.subscribe(exchange, latestSeq, latest)) {
-          send(exchange, 503, "text/plain; charset=utf-8", bytes("too many dashboard pages open\n"));
+          Responses.send(exchange, 503, Responses.TEXT, "too many dashboard pages open\n");
         }
       }
       default -> {
         String resource = rest.startsWith("/assets/") ? ASSETS.get(rest.substring("/assets/".length())) : null;
         byte[] body = resource == null ? null : asset(resource);
         if (body == null) {
-          send(exchange, 404, "text/plain; charset=utf-8", bytes("not found\n"));
+          Responses.send(exchange, 404, Responses.TEXT, "not found\n");
         } else {
-          send(exchange, 200, rest.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8", body);
+          Responses.send(exchange, 200,
+              rest.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8", body);
         }
       }
     }
@@ -332,22 +395,6 @@ public final class Dashboard implements HttpHandler, AutoCloseable {
     }
   }
 
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    boolean head = exchange.getRequestMethod().equals("HEAD");
-    exchange.sendResponseHeaders(status, head ? -1 : body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      if (!head) {
-        out.write(body);
-      }
-    }
-  }
-
   private static ScheduledExecutorService daemon(String name) {
     return Executors.newSingleThreadScheduledExecutor(
         r -> {
@@ -360,7 +407,6 @@ public final class Dashboard implements HttpHandler, AutoCloseable {
   @Override
   public void close() {
     sampler.shutdownNow();
-    pusher.shutdownNow();
     stream.close();
   }
 }

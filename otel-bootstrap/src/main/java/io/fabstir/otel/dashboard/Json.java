@@ -1,20 +1,27 @@
 package io.fabstir.otel.dashboard;
 
+import io.fabstir.enrichers.redact.Redactor;
 import java.util.Locale;
 
 /**
- * A minimal JSON writer. The extension runs inside the agent, which offers no JSON library to extensions, and the
- * snapshot is a few fixed shapes: bundling (and relocating) Jackson for it would add far more to the agent jar than
- * these lines.
+ * A minimal JSON writer for the snapshot's few fixed shapes, written as it is built (no tree first). With a
+ * redactor, every string goes through the log lines' rules on its way out: a value with the name it is written
+ * under, names and array items as free text.
  */
 final class Json {
 
   private final StringBuilder out;
+  private final Redactor redactor;
   /** Whether the container being written still needs no comma before its next member. */
   private boolean first = true;
 
   Json(int capacity) {
+    this(capacity, null);
+  }
+
+  Json(int capacity, Redactor redactor) {
     out = new StringBuilder(capacity);
+    this.redactor = redactor != null && redactor.isEnabled() ? redactor : null;
   }
 
   Json beginObject() {
@@ -46,18 +53,22 @@ final class Json {
   /** A member name; the value written next belongs to it. */
   Json name(String name) {
     comma();
-    string(name);
+    string(redactor == null ? name : redactor.redactText(name));
     out.append(':');
     first = true; // the value follows without a comma
     return this;
   }
 
   Json value(String s) {
+    return text(s, redactor == null || s == null ? s : redactor.redactText(s));
+  }
+
+  private Json text(String original, String shown) {
     comma();
-    if (s == null) {
+    if (original == null) {
       out.append("null");
     } else {
-      string(s);
+      string(shown);
     }
     return this;
   }
@@ -94,7 +105,7 @@ final class Json {
   }
 
   Json field(String name, String v) {
-    return name(name).value(v);
+    return name(name).text(v, redactor == null || v == null ? v : redactor.redactValue(name, v));
   }
 
   Json field(String name, long v) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The dashboard's "recent events": the last {@value #KEEP} failed jobs, slow operations and errors, taken from ended
@@ -35,14 +36,23 @@ public final class NotableEvents implements SpanProcessor {
   private static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
   private static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
 
-  /** Longest title or detail kept: an exception message can be a page long. */
+  /** Longest title or detail shown: an exception message can be a page long. */
   static final int MAX_TEXT = 300;
+  /** Longest text kept until it is shown: redaction runs on this much, so a secret near the cut is still seen. */
+  static final int MAX_RAW = 16 * 1024;
 
-  /** One row of the list. */
-  record Event(long epochMillis, String kind, String title, String detail, String traceId) {
-    Event {
-      title = cut(title);
-      detail = cut(detail);
+  /**
+   * One row of the list. Texts are kept as the span had them until the dashboard first shows the row; then they
+   * are redacted (the whole text, so a secret is never cut in two first) and cut to {@value #MAX_TEXT}, once.
+   */
+  record Event(long epochMillis, String kind, String title, String detail, String traceId, boolean clean) {
+    Event(long epochMillis, String kind, String title, String detail, String traceId) {
+      this(epochMillis, kind, raw(title), raw(detail), traceId, false);
+    }
+
+    Event cleaned(UnaryOperator<String> redact) {
+      return clean ? this : new Event(epochMillis, kind, cut(redact.apply(title)), cut(redact.apply(detail)), traceId,
+          true);
     }
   }
 
@@ -97,9 +107,14 @@ public final class NotableEvents implements SpanProcessor {
     total++;
   }
 
-  /** Newest first. */
-  synchronized List<Event> latest() {
-    List<Event> out = new ArrayList<>(recent);
+  /** Newest first, each redacted by {@code redact} (once per event) and cut. */
+  synchronized List<Event> latest(UnaryOperator<String> redact) {
+    List<Event> out = new ArrayList<>(recent.size());
+    for (Event e : recent) {
+      out.add(e.cleaned(redact));
+    }
+    recent.clear();
+    recent.addAll(out); // cleaned once: the next snapshot reuses them
     Collections.reverse(out);
     return out;
   }
@@ -119,6 +134,10 @@ public final class NotableEvents implements SpanProcessor {
       }
     }
     return data.getStatus().getDescription();
+  }
+
+  private static String raw(String s) {
+    return s == null || s.length() <= MAX_RAW ? s : s.substring(0, MAX_RAW);
   }
 
   private static String cut(String s) {

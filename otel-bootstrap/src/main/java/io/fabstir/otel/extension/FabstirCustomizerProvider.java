@@ -1,6 +1,10 @@
 package io.fabstir.otel.extension;
 
 import io.fabstir.otel.metrics.PrometheusReader;
+import io.fabstir.otel.redaction.CommandLine;
+import io.fabstir.otel.redaction.RedactingLogRecordExporter;
+import io.fabstir.otel.redaction.RedactingMetricExporter;
+import io.fabstir.otel.redaction.RedactingSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
@@ -17,7 +21,7 @@ import java.util.Map;
  * The Fabstir extension, as one autoconfigure SPI provider that both the official agent (from {@code extensions/}
  * in fabstir-otel-agent.jar) and {@code FabstirTelemetry.install()} load: exporters' defaults, the seed's histogram
  * buckets, the GPU span processor, the Prometheus reader, and — once the SDK exists — GPU gauges, built-in health
- * checks and the HTTP endpoints.
+ * checks and the HTTP endpoints; and the redaction of every span, metric and log record it exports.
  */
 public final class FabstirCustomizerProvider implements AutoConfigurationCustomizerProvider, AutoConfigureListener {
 
@@ -38,6 +42,14 @@ public final class FabstirCustomizerProvider implements AutoConfigurationCustomi
           return builder;
         });
     customizer.addMeterProviderCustomizer(this::customizeMeters);
+    // Every export leaves through the same rules as the log lines, and without the JVM's command line.
+    customizer.addResourceCustomizer((resource, config) -> CommandLine.without(resource));
+    customizer.addSpanExporterCustomizer(
+        (exporter, config) -> RedactingSpanExporter.wrap(exporter, runtime.init(config).redaction()));
+    customizer.addMetricExporterCustomizer(
+        (exporter, config) -> RedactingMetricExporter.wrap(exporter, runtime.init(config).redaction()));
+    customizer.addLogRecordExporterCustomizer(
+        (exporter, config) -> RedactingLogRecordExporter.wrap(exporter, runtime.init(config).redaction()));
   }
 
   /**

@@ -9,8 +9,10 @@ import io.fabstir.otel.gpu.GpuSampler;
 import io.fabstir.otel.health.DiskSpaceCheck;
 import io.fabstir.otel.health.HealthResult;
 import io.fabstir.otel.health.HealthStatus;
+import io.fabstir.otel.http.HttpSettings;
 import io.fabstir.otel.http.TelemetryEndpoints;
 import io.fabstir.otel.metrics.PrometheusReader;
+import io.fabstir.otel.redaction.Redaction;
 import io.fabstir.otel.system.SystemMetrics;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -18,6 +20,7 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.io.IOException;
 import io.fabstir.otel.diagnostics.AgentAwareLog;
 import java.time.Duration;
@@ -44,6 +47,9 @@ final class FabstirRuntime {
   private static final CountDownLatch AGENT_INSTALLED = new CountDownLatch(1);
 
   private FabstirSettings settings;
+  private Redaction redaction;
+  /** Only when the HTTP endpoints are on: their credential and certificate are read and checked at start. */
+  private HttpSettings httpSettings;
   private GpuSampler sampler;
   private GpuSpanProcessor spanProcessor;
   private PrometheusReader reader;
@@ -58,6 +64,7 @@ final class FabstirRuntime {
   synchronized FabstirRuntime init(ConfigProperties config) {
     if (settings == null) {
       settings = FabstirSettings.from(config);
+      redaction = Redaction.from(config);
       // JNA + NVML load on the sampler's thread: the application's start never waits for them.
       String library = settings.nvmlLibrary();
       sampler =
@@ -67,12 +74,25 @@ final class FabstirRuntime {
       spanProcessor = new GpuSpanProcessor(sampler);
       reader = new PrometheusReader();
       dashboardSettings = DashboardSettings.from(config);
-      if (dashboardSettings.enabled() && settings.httpEnabled()) {
-        dashboardEvents = new NotableEvents();
+      if (settings.httpEnabled()) {
+        httpSettings = HttpSettings.from(config);
+        if (dashboardSettings.enabled()) {
+          if (!httpSettings.loopbackOnly() && !httpSettings.access().credentialsConfigured()) {
+            throw new ConfigurationException("fabstir.dashboard.enabled on " + httpSettings.host()
+                + ", which is not loopback-only, needs a credential: set fabstir.http.auth.token-file (or "
+                + "FABSTIR_HTTP_AUTH_TOKEN, fabstir.http.auth.basic-file), or fabstir.http.host=127.0.0.1");
+          }
+          dashboardEvents = new NotableEvents();
+        }
       }
       reader.onShutdown(this::close); // SDK shutdown (JVM exit under the agent, close() in library mode)
     }
     return this;
+  }
+
+  /** The rules every exit applies; the redactor itself is built on first use, off the start path. */
+  synchronized Redaction redaction() {
+    return redaction;
   }
 
   synchronized GpuSpanProcessor spanProcessor() {
@@ -154,19 +174,26 @@ final class FabstirRuntime {
       return;
     }
     try {
-      endpoints = TelemetryEndpoints.start(settings.httpHost(), settings.httpPort(), reader, sampler::ready)
+      endpoints = TelemetryEndpoints.start(httpSettings, reader, sampler::ready, redaction)
           .builtInHealth(this::builtInHealth)
           .degradedOk(settings.healthDegradedOk());
-      LOG.info("Fabstir /metrics /health /ready on port " + endpoints.port());
+      String scheme = httpSettings.https() ? "https" : "http";
+      LOG.info("Fabstir /metrics /health /ready on " + scheme + "://" + httpSettings.host() + ":" + endpoints.port()
+          + (httpSettings.access().credentialsConfigured() ? " (credential required)" : ""));
+      String warning = httpSettings.exposureWarning();
+      if (warning != null) {
+        LOG.warn(warning, null);
+      }
       if (dashboardEvents != null) {
         dashboard =
             Dashboard.start(
-                dashboardSettings, reader, sampler, settings.diskPaths(), TelemetryEndpoints::checks, dashboardEvents);
+                dashboardSettings, reader, sampler, settings.diskPaths(), TelemetryEndpoints::checks, dashboardEvents,
+                endpoints.access(), redaction, endpoints.deadlines());
         endpoints.mount("/dashboard", dashboard);
-        LOG.info("Fabstir dashboard on http://" + settings.httpHost() + ":" + endpoints.port() + "/dashboard/");
+        LOG.info("Fabstir dashboard on " + scheme + "://" + httpSettings.host() + ":" + endpoints.port() + "/dashboard/");
       }
     } catch (IOException | RuntimeException e) {
-      LOG.warn("Fabstir HTTP endpoints not started on port " + settings.httpPort(), e);
+      LOG.warn("Fabstir HTTP endpoints not started on port " + httpSettings.port(), e);
     }
   }
 

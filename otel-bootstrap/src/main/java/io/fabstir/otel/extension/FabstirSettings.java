@@ -27,9 +27,7 @@ record FabstirSettings(
     boolean healthDegradedOk,
     boolean systemMetricsEnabled,
     Duration systemMetricsInterval,
-    boolean httpEnabled,
-    String httpHost,
-    int httpPort) {
+    boolean httpEnabled) {
 
   static FabstirSettings from(ConfigProperties config) {
     String host = detectHostName();
@@ -51,9 +49,7 @@ record FabstirSettings(
         config.getBoolean("fabstir.system.enabled", true),
         config.getDuration("fabstir.system.interval", Duration.ofSeconds(15)),
         // Library mode's install() supplies false as the default; under the agent the endpoints are on.
-        config.getBoolean("fabstir.http.enabled", true),
-        config.getString("fabstir.http.host", "0.0.0.0"),
-        config.getInt("fabstir.http.port", 9464));
+        config.getBoolean("fabstir.http.enabled", true));
   }
 
   private static String firstNonBlank(String a, String b) {

@@ -14,7 +14,9 @@
  * <p>Settings (system property / environment variable): {@code fabstir.node.id} / {@code FABSTIR_NODE_ID},
  * {@code fabstir.environment}, {@code fabstir.service.version}, {@code fabstir.gpu.enabled} (default true), {@code fabstir.gpu.nvml.library},
  * {@code fabstir.gpu.sample.interval} (default 5s), {@code fabstir.gpu.required}, {@code fabstir.gpu.temperature.degraded},
- * {@code fabstir.health.disk.paths}, {@code fabstir.http.enabled}, {@code fabstir.http.host}, {@code fabstir.http.port}.
+ * {@code fabstir.health.disk.paths}, {@code fabstir.http.enabled}, {@code fabstir.http.*} (see
+ * {@link io.fabstir.otel.http.HttpSettings}), and the redaction rules of the log lines ({@code fabstir.log.redaction},
+ * {@code fabstir.log.redact-keys}, {@code fabstir.log.redact-pattern}), which every export goes through.
  * Request timing comes from the agent's own HTTP server instrumentation ({@code http.server.request.duration}).
  */
 package io.fabstir.otel.extension;

@@ -3,10 +3,18 @@ package io.fabstir.otel.health;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The application's own health checks (chain connectivity, models loaded, …). Each check is published as
@@ -25,7 +33,22 @@ public final class HealthRegistry {
   public static final String RESULTS_PROPERTY = "io.fabstir.health.results";
   static final AttributeKey<String> CHECK = AttributeKey.stringKey("check");
 
+  /** Default of {@link #timeout(Duration)}: {@code fabstir.health.timeout} / {@code FABSTIR_HEALTH_TIMEOUT}, else 5s. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Checks run here, so a check that hangs holds a thread of its own, never a scrape's or a probe's. */
+  private static final ExecutorService RUNNER = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "fabstir-health-check");
+    t.setDaemon(true);
+    return t;
+  });
+
   private final Map<String, HealthCheck> checks = new ConcurrentHashMap<>();
+  /** Runs not finished yet, by check: a check still running is waited for, never started twice. */
+  private final Map<String, Run> running = new ConcurrentHashMap<>();
+  private volatile Duration timeout = DEFAULT_TIMEOUT;
+
+  private record Run(CompletableFuture<HealthResult> result, long deadlineNanos) {}
 
   /** Registers the gauge on {@code openTelemetry}'s meter; checks run when metrics are collected. */
   public HealthRegistry(OpenTelemetry openTelemetry) {
@@ -52,13 +75,70 @@ public final class HealthRegistry {
     checks.remove(name);
   }
 
-  /** Runs every check now; a check that throws is unhealthy with the exception as detail. */
+  /**
+   * The longest a check may take. One that takes longer is unhealthy ("no answer within …") until it answers; it is
+   * not started again while it runs, and a later evaluation waits for it only until its first deadline.
+   */
+  public HealthRegistry timeout(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive: " + timeout);
+    }
+    this.timeout = timeout;
+    return this;
+  }
+
+  /**
+   * Runs every check now, all at once, each within the timeout; a check that throws is unhealthy with the
+   * exception as detail.
+   */
   public Map<String, HealthResult> evaluate() {
+    Map<String, Run> runs = new TreeMap<>();
+    checks.forEach((name, check) -> runs.put(name, start(name, check)));
     Map<String, HealthResult> results = new LinkedHashMap<>();
-    checks.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> results.put(e.getKey(), run(e.getValue())));
+    runs.forEach((name, run) -> results.put(name, await(run)));
     return results;
+  }
+
+  private Run start(String name, HealthCheck check) {
+    Run run = running.computeIfAbsent(name, n -> {
+      Run r = new Run(new CompletableFuture<>(), System.nanoTime() + timeout.toNanos());
+      try {
+        RUNNER.execute(() -> {
+          try {
+            r.result().complete(run(check));
+          } finally {
+            running.remove(n, r);
+          }
+        });
+      } catch (RuntimeException e) {
+        r.result().complete(HealthResult.unhealthy("not run: " + e));
+      }
+      return r;
+    });
+    if (run.result().isDone()) {
+      running.remove(name, run); // it finished before it was put in the map
+    }
+    return run;
+  }
+
+  private HealthResult await(Run run) {
+    long wait = run.deadlineNanos() - System.nanoTime();
+    try {
+      return wait <= 0 && !run.result().isDone()
+          ? timedOut()
+          : run.result().get(Math.max(0, wait), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return timedOut();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return HealthResult.unhealthy("interrupted while waiting for the check");
+    } catch (ExecutionException e) {
+      return HealthResult.unhealthy(String.valueOf(e.getCause()));
+    }
+  }
+
+  private HealthResult timedOut() {
+    return HealthResult.unhealthy("no answer within " + timeout.toMillis() + " ms");
   }
 
   /** Every check's result in the JDK-only form of {@link HealthResult#asMap()}. */

@@ -1,82 +1,104 @@
 package io.fabstir.otel.http;
 
-import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import io.fabstir.otel.diagnostics.AgentAwareLog;
 import io.fabstir.otel.health.HealthStatus;
 import io.fabstir.otel.metrics.PrometheusReader;
 import io.fabstir.otel.metrics.PrometheusText;
+import io.fabstir.otel.redaction.Redaction;
+import io.fabstir.otel.redaction.TreeRedaction;
 import io.opentelemetry.sdk.metrics.data.DoublePointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.MetricDataType;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLParameters;
 
 /**
  * {@code /metrics} (Prometheus text), {@code /health} (overall status, timestamp, and every
  * {@code fabstir_health_status} check with its status and details; 503 when any is unhealthy, and when any is
- * degraded unless {@code fabstir.health.degraded-ok=true}) and {@code /ready} (503 until start-up work such as the GPU probe is done, and while any check is
- * unhealthy) on the JDK's HTTP server: nothing heavy goes into the agent.
+ * degraded unless {@code fabstir.health.degraded-ok=true}) and {@code /ready} (503 until start-up work such as the GPU
+ * probe is done, and while any check is unhealthy) on the JDK's HTTP server (HTTPS when {@link HttpSettings} has a
+ * certificate): nothing heavy goes into the agent. Who may read what is {@link AccessPolicy}'s; what is read is
+ * redacted with the same rules as the log lines; requests are limited as {@link RequestExecutor} says, in methods
+ * (GET, HEAD), in header size ({@value #MAX_HEADER_BYTES} bytes) and in body (none).
  */
 public final class TelemetryEndpoints implements AutoCloseable {
 
   private static final String HEALTH_METRIC = "fabstir_health_status";
   /** Same value as {@code HealthRegistry.RESULTS_PROPERTY}, which lives on the application's side. */
   private static final String HEALTH_RESULTS_PROPERTY = "io.fabstir.health.results";
+  /** Request line and headers together; a browser sends about 1 KB, Prometheus less. */
+  static final int MAX_HEADER_BYTES = 16 * 1024;
+  private static final AgentAwareLog LOG = AgentAwareLog.get(TelemetryEndpoints.class);
 
   private final HttpServer server;
-  private final ExecutorService executor;
+  private final RequestExecutor executor;
+  private final Deadlines deadlines;
   private final PrometheusReader reader;
   private final BooleanSupplier started;
+  private final AccessPolicy access;
+  private final Redaction redaction;
   private volatile Supplier<Map<String, Map<String, Object>>> builtInDetails = Map::of;
   private volatile boolean degradedOk;
 
-  private TelemetryEndpoints(
-      HttpServer server, ExecutorService executor, PrometheusReader reader, BooleanSupplier started) {
+  private TelemetryEndpoints(HttpServer server, RequestExecutor executor, Deadlines deadlines,
+      PrometheusReader reader, BooleanSupplier started, AccessPolicy access, Redaction redaction) {
     this.server = server;
     this.executor = executor;
+    this.deadlines = deadlines;
     this.reader = reader;
     this.started = started;
-  }
-
-  /** Binds {@code host:port} (port 0 picks a free one) and starts serving; {@code /ready} is always 200-capable. */
-  public static TelemetryEndpoints start(String host, int port, PrometheusReader reader) throws IOException {
-    return start(host, port, reader, () -> true);
+    this.access = access;
+    this.redaction = redaction;
   }
 
   /**
-   * Binds {@code host:port} (port 0 picks a free one) and starts serving. {@code /ready} answers 503 until
+   * Binds as {@code settings} say (port 0 picks a free one) and starts serving. {@code /ready} answers 503 until
    * {@code started} is true (the extension: until the GPU probe has opened).
    */
-  public static TelemetryEndpoints start(String host, int port, PrometheusReader reader, BooleanSupplier started)
-      throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
-    ExecutorService executor =
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "fabstir-telemetry-http");
-              t.setDaemon(true);
-              return t;
-            });
+  public static TelemetryEndpoints start(HttpSettings settings, PrometheusReader reader, BooleanSupplier started,
+      Redaction redaction) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
+    HttpServer server;
+    if (settings.https()) {
+      HttpsServer https = HttpsServer.create(address, 16);
+      https.setHttpsConfigurator(new HttpsConfigurator(settings.tls()) {
+        @Override
+        public void configure(HttpsParameters params) {
+          SSLParameters p = getSSLContext().getDefaultSSLParameters();
+          p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+          params.setSSLParameters(p);
+        }
+      });
+      server = https;
+    } else {
+      server = HttpServer.create(address, 16);
+    }
+    Deadlines deadlines = new Deadlines("fabstir-telemetry-http-deadlines");
+    RequestExecutor executor = new RequestExecutor(deadlines, settings.requestTimeout());
     server.setExecutor(executor);
-    TelemetryEndpoints endpoints = new TelemetryEndpoints(server, executor, reader, started);
-    untraced(server.createContext("/metrics", endpoints::metrics));
-    untraced(server.createContext("/health", endpoints::health));
-    untraced(server.createContext("/ready", endpoints::ready));
+    TelemetryEndpoints endpoints =
+        new TelemetryEndpoints(server, executor, deadlines, reader, started, settings.access(), redaction);
+    endpoints.mount("/metrics", endpoints::metrics);
+    endpoints.mount("/health", endpoints::health);
+    endpoints.mount("/ready", endpoints::ready);
     // The dispatcher thread takes its daemon flag from the thread that starts it: a daemon starter keeps the
     // server from holding the application's JVM open after main() returns.
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
@@ -99,6 +121,7 @@ public final class TelemetryEndpoints implements AutoCloseable {
     }
     if (failure.get() != null) {
       executor.shutdownNow();
+      deadlines.close();
       throw failure.get();
     }
     return endpoints;
@@ -128,13 +151,62 @@ public final class TelemetryEndpoints implements AutoCloseable {
     return this;
   }
 
-  /** Serves {@code handler} under {@code path} too (the dashboard), untraced like the built-in endpoints. */
+  /**
+   * Serves {@code handler} under {@code path} too (the dashboard), untraced and limited like the built-in
+   * endpoints: GET and HEAD only, no body, headers within {@value #MAX_HEADER_BYTES} bytes.
+   */
   public void mount(String path, HttpHandler handler) {
-    untraced(server.createContext(path, handler));
+    untraced(server.createContext(path, exchange -> {
+      try {
+        if (admitted(exchange)) {
+          handler.handle(exchange);
+        }
+      } catch (IOException e) {
+        exchange.close(); // the client went away, or its deadline passed
+      } catch (RuntimeException e) {
+        LOG.warn("request " + exchange.getRequestURI().getPath() + " failed", e);
+        exchange.close();
+      }
+    }));
   }
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  public AccessPolicy access() {
+    return access;
+  }
+
+  /** The watchdog of the port's blocking writes, for the dashboard's event stream. */
+  public Deadlines deadlines() {
+    return deadlines;
+  }
+
+  private static boolean admitted(HttpExchange exchange) throws IOException {
+    String method = exchange.getRequestMethod();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+      Responses.send(exchange, 405, Responses.TEXT, "method not allowed\n");
+      return false;
+    }
+    Headers headers = exchange.getRequestHeaders();
+    String length = headers.getFirst("Content-Length");
+    if (headers.containsKey("Transfer-Encoding") || (length != null && !length.strip().equals("0"))) {
+      Responses.send(exchange, 413, Responses.TEXT, "request bodies are not accepted\n");
+      return false;
+    }
+    long size = exchange.getRequestURI().toString().length();
+    for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+      for (String v : h.getValue()) {
+        size += h.getKey().length() + v.length() + 4;
+      }
+    }
+    if (size > MAX_HEADER_BYTES) {
+      Responses.send(exchange, 431, Responses.TEXT, "request headers larger than " + MAX_HEADER_BYTES + " bytes\n");
+      return false;
+    }
+    return true;
   }
 
   /** Health of every check, from one collection. */
@@ -159,27 +231,43 @@ public final class TelemetryEndpoints implements AutoCloseable {
   }
 
   private void metrics(HttpExchange exchange) throws IOException {
-    if (!allowed(exchange)) {
+    if (!access.mayScrape(exchange)) {
+      access.refuse(exchange);
       return;
     }
     String body;
     try {
       body = reader.scrape();
     } catch (RuntimeException e) {
-      send(exchange, 500, "text/plain; charset=utf-8", "metrics collection failed: " + e + "\n");
+      LOG.warn("metrics collection failed", e);
+      Responses.send(exchange, 500, Responses.TEXT, "metrics collection failed: " + redaction.text(String.valueOf(e)) + "\n");
       return;
     }
-    send(exchange, 200, PrometheusText.CONTENT_TYPE, body);
+    Responses.send(exchange, 200, PrometheusText.CONTENT_TYPE, body);
   }
 
+  /**
+   * The full body for a reader allowed the details (redacted like the log lines), else the overall status and
+   * each check's status only: enough for a probe, nothing of what the checks found.
+   */
   private void health(HttpExchange exchange) throws IOException {
-    if (!allowed(exchange)) {
-      return;
-    }
     Map<String, Object> body = healthBody();
     HealthStatus overall = HealthStatus.valueOf(String.valueOf(body.get("status")).toUpperCase(java.util.Locale.ROOT));
     boolean ok = overall == HealthStatus.HEALTHY || (overall == HealthStatus.DEGRADED && degradedOk);
-    send(exchange, ok ? 200 : 503, "application/json", JsonText.write(body) + "\n");
+    Object shown = access.mayReadDetails(exchange)
+        ? TreeRedaction.redact(redaction.get(), body)
+        : statusesOnly(body);
+    Responses.send(exchange, ok ? 200 : 503, "application/json", JsonText.write(shown) + "\n");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> statusesOnly(Map<String, Object> body) {
+    Map<String, Object> checks = new TreeMap<>();
+    ((Map<String, Map<String, Object>>) body.get("checks")).forEach(
+        (name, check) -> checks.put(name, Map.of("status", check.get("status"))));
+    Map<String, Object> out = new LinkedHashMap<>(body);
+    out.put("checks", checks);
+    return out;
   }
 
   /**
@@ -231,11 +319,8 @@ public final class TelemetryEndpoints implements AutoCloseable {
   }
 
   private void ready(HttpExchange exchange) throws IOException {
-    if (!allowed(exchange)) {
-      return;
-    }
     boolean ready = started.getAsBoolean() && overall(checks()) != HealthStatus.UNHEALTHY;
-    send(
+    Responses.send(
         exchange,
         ready ? 200 : 503,
         "application/json",
@@ -250,30 +335,10 @@ public final class TelemetryEndpoints implements AutoCloseable {
     return overall;
   }
 
-  private static boolean allowed(HttpExchange exchange) throws IOException {
-    String method = exchange.getRequestMethod();
-    if (method.equals("GET") || method.equals("HEAD")) {
-      return true;
-    }
-    send(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n");
-    return false;
-  }
-
-  private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    boolean head = exchange.getRequestMethod().equals("HEAD");
-    exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      if (!head) {
-        out.write(bytes);
-      }
-    }
-  }
-
   @Override
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+    deadlines.close();
   }
 }

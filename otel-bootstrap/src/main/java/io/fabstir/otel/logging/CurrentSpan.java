@@ -5,7 +5,7 @@ import io.opentelemetry.api.trace.SpanContext;
 
 /**
  * Reads the current OpenTelemetry span through the API. The encoder calls this class only after checking that the
- * API is on the classpath ({@link FabstirJsonEncoder}), and no OpenTelemetry type appears in the encoder's own
+ * API is on the classpath ({@link EventContext}), and no OpenTelemetry type appears in the encoder's own
  * signatures, so the encoder still loads and works in an application without OpenTelemetry.
  */
 final class CurrentSpan {

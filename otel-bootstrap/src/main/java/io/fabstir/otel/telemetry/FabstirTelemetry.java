@@ -46,7 +46,8 @@ public final class FabstirTelemetry implements AutoCloseable {
     this.jobs = new JobTelemetry(openTelemetry);
     this.operations = new OperationTimer(openTelemetry, OperationTimer.thresholdFromSettings());
     this.node = new NodeGauges(openTelemetry);
-    this.health = new HealthRegistry(openTelemetry);
+    this.health = new HealthRegistry(openTelemetry).timeout(DurationSetting.read("fabstir.health.timeout",
+        "FABSTIR_HEALTH_TIMEOUT", HealthRegistry.DEFAULT_TIMEOUT));
     this.errors = new ErrorTracker(openTelemetry);
   }
 

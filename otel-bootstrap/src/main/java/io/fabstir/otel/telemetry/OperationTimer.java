@@ -48,18 +48,8 @@ public final class OperationTimer {
   }
 
   static Duration thresholdFromSettings() {
-    String v = System.getProperty("fabstir.operation.slow.threshold", System.getenv("FABSTIR_OPERATION_SLOW_THRESHOLD"));
-    if (v == null || v.isBlank()) {
-      return Duration.ofSeconds(1);
-    }
-    v = v.trim().toLowerCase(java.util.Locale.ROOT);
-    if (v.endsWith("ms")) {
-      return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-    }
-    if (v.endsWith("s")) {
-      return Duration.ofMillis((long) (Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
-    }
-    return Duration.ofMillis(Long.parseLong(v));
+    return DurationSetting.read("fabstir.operation.slow.threshold", "FABSTIR_OPERATION_SLOW_THRESHOLD",
+        Duration.ofSeconds(1));
   }
 
   /** Times {@code work}; outcome {@code failure} when it throws. */

@@ -1,10 +1,14 @@
 // The Fabstir node page: renders /dashboard/snapshot, then every snapshot pushed on /dashboard/events.
 // Values are written with textContent only, so nothing from the node is ever parsed as HTML.
+// When the node asks for its credential (401), the page asks for it, keeps it in this tab (sessionStorage) and
+// sends it as an Authorization header; the stream is read with fetch for that reason (EventSource sends no headers).
 (function () {
   'use strict';
   var current = 0;       // seq of the snapshot on screen
   var updates = 0;       // pushed snapshots rendered
   var jobsChart = null, resourceChart = null;
+  var auth = sessionStorage.getItem('fabstir.dashboard.auth');
+  var streaming = null;  // AbortController of the open stream
 
   function field(name) { return document.querySelector('[data-field="' + name + '"]'); }
   function set(name, text) { var e = field(name); if (e) e.textContent = text; }
@@ -55,6 +59,7 @@
     renderGpus(s.gpu);
     renderCharts(s.history);
     renderEvents(s.events);
+    renderAlerts(s.alerts);
     document.body.dataset.seq = String(s.seq);
     return true;
   }
@@ -160,16 +165,126 @@
     });
   }
 
-  fetch('snapshot', { cache: 'no-store' }).then(function (r) { return r.ok ? r.json() : null; }).then(render);
+  function renderAlerts(a) {
+    var body = document.getElementById('alerts');
+    var note = document.getElementById('alerts-note');
+    body.replaceChildren();
+    if (!a || !a.configured) {
+      document.getElementById('alerts-source').textContent = '';
+      note.textContent = 'not configured (fabstir.dashboard.alertmanager.url)';
+      note.hidden = false;
+      return;
+    }
+    document.getElementById('alerts-source').textContent = 'from ' + a.url + (a.filter ? ' · ' + a.filter : '');
+    var rows = a.firing.concat(a.resolved);
+    rows.forEach(function (x) {
+      var tr = el('tr');
+      tr.dataset.alert = x.name;
+      tr.dataset.state = x.state;
+      var state = el('td');
+      state.appendChild(el('span', 'kind ' + x.state, x.state));
+      tr.appendChild(state);
+      tr.appendChild(el('td', null, x.severity || ''));
+      tr.appendChild(el('td', null, x.name));
+      tr.appendChild(el('td', null, x.instance || ''));
+      tr.appendChild(el('td', null, x.summary || ''));
+      tr.appendChild(el('td', null, x.startsAt ? new Date(x.startsAt).toLocaleTimeString() : ''));
+      tr.appendChild(el('td', null, x.endedAt ? new Date(x.endedAt).toLocaleTimeString() : ''));
+      body.appendChild(tr);
+    });
+    note.hidden = rows.length > 0 && !a.error;
+    note.textContent = a.error ? a.error : 'No alerts firing or resolved in the last hour.';
+  }
+
+  function headers() {
+    var h = { 'X-Fabstir-Dashboard': '1' };
+    if (auth) h.Authorization = auth;
+    return h;
+  }
+
+  function askForCredential(schemes) {
+    if (streaming) streaming.abort();
+    document.getElementById('main').hidden = true;
+    var form = document.getElementById('login');
+    form.hidden = false;
+    var basic = String(schemes || '').indexOf('Basic') >= 0, bearer = String(schemes || 'Bearer').indexOf('Bearer') >= 0;
+    document.getElementById('login-token').hidden = !bearer;
+    document.getElementById('login-user').hidden = !basic;
+    document.getElementById('login-password').hidden = !basic;
+    document.getElementById('login-error').textContent = auth ? 'That credential was not accepted.' : '';
+    document.getElementById('live').textContent = 'credential needed';
+  }
+
+  document.getElementById('login').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var token = document.getElementById('token').value.trim();
+    var user = document.getElementById('user').value;
+    if (token) {
+      auth = 'Bearer ' + token;
+    } else {
+      // btoa takes Latin-1 only: encode the UTF-8 bytes first
+      auth = 'Basic ' + btoa(String.fromCharCode.apply(null,
+        new TextEncoder().encode(user + ':' + document.getElementById('password').value)));
+    }
+    sessionStorage.setItem('fabstir.dashboard.auth', auth);
+    document.getElementById('login').hidden = true;
+    document.getElementById('main').hidden = false;
+    start();
+  });
+
+  function refused(r) {
+    if (r.status !== 401) return false;
+    r.json().then(function (b) { askForCredential(b.schemes); }, function () { askForCredential(null); });
+    return true;
+  }
+
   var live = document.getElementById('live');
-  var source = new EventSource('events');
-  source.onopen = function () { live.textContent = 'live'; };
-  source.onerror = function () { live.textContent = 'reconnecting…'; };
-  source.onmessage = function (m) {
-    if (render(JSON.parse(m.data))) {
+  function pushed(data) {
+    if (render(JSON.parse(data))) {
       updates++;
       document.body.dataset.updates = String(updates);
       live.textContent = 'live · ' + updates + ' updates';
     }
-  };
+  }
+
+  // Server-Sent Events over fetch: frames end with a blank line; "data:" lines carry the snapshot.
+  function stream() {
+    var controller = new AbortController();
+    streaming = controller;
+    fetch('events', { cache: 'no-store', headers: headers(), signal: controller.signal }).then(function (r) {
+      if (refused(r)) return;
+      if (!r.ok || !r.body) throw new Error('stream answered ' + r.status);
+      live.textContent = 'live';
+      var reader = r.body.getReader(), decoder = new TextDecoder(), buffer = '';
+      function next() {
+        return reader.read().then(function (chunk) {
+          if (chunk.done) throw new Error('stream closed');
+          buffer += decoder.decode(chunk.value, { stream: true });
+          var end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            var frame = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            var data = frame.split('\n').filter(function (l) { return l.indexOf('data: ') === 0; })
+              .map(function (l) { return l.slice(6); }).join('\n');
+            if (data) pushed(data);
+          }
+          return next();
+        });
+      }
+      return next();
+    }).catch(function () {
+      if (controller.signal.aborted) return;
+      live.textContent = 'reconnecting…';
+      setTimeout(function () { if (streaming === controller) stream(); }, 2000);
+    });
+  }
+
+  function start() {
+    fetch('snapshot', { cache: 'no-store', headers: headers() }).then(function (r) {
+      if (refused(r)) return;
+      if (r.ok) r.json().then(render);
+      stream();
+    }, function () { setTimeout(start, 2000); });
+  }
+  start();
 })();

@@ -37,6 +37,32 @@ class HealthRegistryTest {
   }
 
   @Test
+  void aCheckThatHangsIsUnhealthyAfterTheTimeoutIsNotStartedAgainAndCountsOnceItAnswers() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+    HealthRegistry registry = new HealthRegistry(io.opentelemetry.api.OpenTelemetry.noop())
+        .timeout(java.time.Duration.ofMillis(200));
+    registry.register("chain", () -> {
+      runs.incrementAndGet();
+      release.await();
+      return HealthResult.healthy("synced");
+    });
+    registry.register("disk", HealthResult::healthy);
+
+    Map<String, HealthResult> first = registry.evaluate();
+    Map<String, HealthResult> second = registry.evaluate();
+
+    assertThat(first.get("chain").status()).isEqualTo(HealthStatus.UNHEALTHY);
+    assertThat(first.get("chain").detail()).isEqualTo("no answer within 200 ms");
+    assertThat(first.get("disk").status()).isEqualTo(HealthStatus.HEALTHY);
+    assertThat(second.get("chain").detail()).isEqualTo("no answer within 200 ms");
+    assertThat(runs.get()).as("a running check is waited for, not started twice").isEqualTo(1);
+    release.countDown();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> registry.evaluate().get("chain").detail().equals("synced"));
+  }
+
+  @Test
   void gaugeValuesMapBackToStates() {
     for (HealthStatus s : HealthStatus.values()) {
       assertThat(HealthStatus.fromGaugeValue(s.gaugeValue())).isEqualTo(s);

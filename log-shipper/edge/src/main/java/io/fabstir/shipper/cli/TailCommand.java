@@ -5,6 +5,7 @@ import io.fabstir.enrichers.redact.Redactor;
 import io.fabstir.shipper.config.ConfigException;
 import io.fabstir.shipper.config.EdgeConfig;
 import io.fabstir.shipper.kafka.KafkaRecordSink;
+import io.fabstir.shipper.logging.OwnLogRedaction;
 import io.fabstir.shipper.metrics.MetricsEndpoint;
 import io.fabstir.shipper.metrics.ShipperMetrics;
 import io.fabstir.shipper.tail.Tailer;
@@ -173,6 +174,11 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand {
         Redactor.Builder rb = Redactor.builder().enabled(cfg.redaction());
         cfg.redactKeys().forEach(rb::sensitiveKey);
         cfg.redactPatterns().forEach(rb::pattern);
+        // The shipper's own lines follow the same names and patterns, on even when shipped records are not redacted.
+        Redactor.Builder own = Redactor.builder();
+        cfg.redactKeys().forEach(own::sensitiveKey);
+        cfg.redactPatterns().forEach(own::pattern);
+        OwnLogRedaction.use(own.build());
         EnricherChain chain = EnricherChain.builder()
                 .hostName(cfg.hostName()).nodeId(cfg.nodeId()).environment(cfg.environment())
                 .staticFields(cfg.staticFields()).redactor(rb.build())

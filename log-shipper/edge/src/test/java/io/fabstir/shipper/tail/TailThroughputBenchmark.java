@@ -26,8 +26,10 @@ import java.util.Random;
  * mvn -B -ntp -Dbuild.out=target-tail -pl log-shipper/edge -am test-compile dependency:build-classpath \
  *     -Dmdep.includeScope=test -Dmdep.outputFile=$PWD/tail-bench.cp
  * java -cp log-shipper/edge/target-tail/test-classes:log-shipper/edge/target-tail/classes:$(cat tail-bench.cp) \
- *     io.fabstir.shipper.tail.TailThroughputBenchmark 300000
+ *     io.fabstir.shipper.tail.TailThroughputBenchmark 300000 [kv]
  * </pre>
+ * With {@code kv}, each message is {@code key=value} pairs whose keys only look like credentials (token counts,
+ * durations, ids) and the same values are also fields, as a Logstash-style structured argument writes them.
  * (uses the shared local Kafka, or FABSTIR_KAFKA_BOOTSTRAP).
  */
 public final class TailThroughputBenchmark {
@@ -42,7 +44,7 @@ public final class TailThroughputBenchmark {
         Path dir = Files.createTempDirectory("tail-bench");
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Path file = logs.resolve("node.json");
-        long fileBytes = writeRecords(file, lines);
+        long fileBytes = writeRecords(file, lines, args.length > 1 && args[1].equals("kv"));
         System.out.printf("input: %d lines, %.1f MB, %.0f bytes/line%n", lines, fileBytes / 1e6,
                 (double) fileBytes / lines);
 
@@ -159,16 +161,29 @@ public final class TailThroughputBenchmark {
     }
 
     static long writeRecords(Path file, int lines) throws IOException {
+        return writeRecords(file, lines, false);
+    }
+
+    static long writeRecords(Path file, int lines, boolean kv) throws IOException {
         Random r = new Random(42);
         String[] models = {"llama-3-8b", "mistral-7b", "qwen2-72b", "sdxl-1.0"};
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (int i = 0; i < lines; i++) {
                 String model = models[r.nextInt(models.length)];
                 long durationMs = 200 + r.nextInt(20_000);
+                String message = "job j-" + i + " completed with model " + model + " in " + durationMs + " ms";
+                String arguments = "";
+                if (kv) {
+                    int prompt = r.nextInt(2048);
+                    message = "job j-" + i + " completed tokens_used=" + (prompt + r.nextInt(2048)) + " prompt_tokens="
+                            + prompt + " duration_ms=" + durationMs + " request_id=req-" + hex(r, 8);
+                    arguments = ",\"prompt_tokens\":" + prompt + ",\"duration_ms\":" + durationMs
+                            + ",\"max_tokens\":4096";
+                }
                 // The encoder's own form: UTC with microseconds.
                 w.write("{\"@timestamp\":\"2026-11-24T07:" + String.format("%02d:%02d.%03d%03d", (i / 60_000) % 60,
-                        (i / 1000) % 60, i % 1000, i % 997) + "Z\",\"log.level\":\"INFO\",\"message\":\"job j-" + i
-                        + " completed with model " + model + " in " + durationMs + " ms\",\"log.logger\":"
+                        (i / 1000) % 60, i % 1000, i % 997) + "Z\",\"log.level\":\"INFO\",\"message\":\"" + message
+                        + "\"" + arguments + ",\"log.logger\":"
                         + "\"io.fabstir.node.jobs.JobRunner\",\"process.thread.name\":\"gpu-worker-"
                         + r.nextInt(8) + "\",\"service.name\":\"fabstir-node\",\"service.version\":\"1.4.2\","
                         + "\"event.id\":\"01JDBENCH" + String.format("%017d", i) + "\",\"event.dataset\":"

@@ -1,5 +1,6 @@
 package io.fabstir.shipper.cli;
 
+import io.fabstir.shipper.logging.OwnLogRedaction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,7 +23,16 @@ public final class FabstirShipper implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs a command as {@code main} does, with stdout and stderr behind the redaction rules first
+     * ({@link OwnLogRedaction#redactConsole()}); returns its exit code.
+     */
+    public static int run(String[] args) {
+        OwnLogRedaction.redactConsole();
+        return commandLine().execute(args);
     }
 
     /** The configured command line (tests run subcommands through it without exiting the JVM). */

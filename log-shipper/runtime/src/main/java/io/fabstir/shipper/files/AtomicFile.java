@@ -4,15 +4,19 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 
 /**
  * Replaces a small file so that a crash at any instant leaves the old content or the new, never a torn one: the
  * bytes go to {@code <name>.tmp} beside it, are fsynced, renamed over the file atomically, and the directory is
- * fsynced so the rename itself survives a power loss. For checkpoints and cursors.
+ * fsynced so the rename itself survives a power loss. For checkpoints and cursors, which are the process's own:
+ * the file is {@code 0600} and the folders it creates {@code 0700} ({@link FileModes}), whatever the umask; a file
+ * left looser by an earlier version is replaced by a private one at the next write.
  */
 public final class AtomicFile {
     private AtomicFile() {
@@ -25,9 +29,8 @@ public final class AtomicFile {
     public static void write(Path file, byte[] bytes) throws IOException {
         Path target = file.toAbsolutePath();
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.createDirectories(target.getParent());
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        FileModes.createFolders(target.getParent(), FileModes.PRIVATE_FOLDER);
+        try (FileChannel ch = createPrivate(temp)) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             while (buf.hasRemaining()) {
                 ch.write(buf);
@@ -43,6 +46,18 @@ public final class AtomicFile {
             dir.force(true);
         } catch (IOException e) {
             // Not every file system lets a directory be fsynced; the rename is atomic all the same.
+        }
+    }
+
+    /** A new file created 0600 (a temp file left by a crash is replaced, so no older, looser mode carries over). */
+    private static FileChannel createPrivate(Path temp) throws IOException {
+        try {
+            return FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    FileModes.creating(FileModes.PRIVATE_FILE));
+        } catch (FileAlreadyExistsException e) {
+            Files.delete(temp);
+            return FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    FileModes.creating(FileModes.PRIVATE_FILE));
         }
     }
 }

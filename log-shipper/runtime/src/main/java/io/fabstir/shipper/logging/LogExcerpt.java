@@ -4,7 +4,8 @@ package io.fabstir.shipper.logging;
  * A value quoted in one of the shipper's own WARN/ERROR lines (a refusal reason, a response body, an exception's
  * message), cut to {@value #MAX_CHARS} characters with its original length, so that one record with a 10,000
  * character field name or a megabyte payload cannot flood the shipper's log. The whole value still goes where it
- * belongs (the dead-letter document keeps the full reason and payload).
+ * belongs (the dead-letter document keeps the full reason and payload). The value is redacted before it is cut
+ * ({@link OwnLogRedaction}): a secret cut in two would no longer be recognised by the log line's own redaction.
  *
  * <p>Lazy: the text is cut in {@link #toString()}, which SLF4J calls only when the line is actually written.
  */
@@ -24,9 +25,13 @@ public final class LogExcerpt {
         return new LogExcerpt(value);
     }
 
-    /** The text itself when short, else its first {@value #MAX_CHARS} characters and "… (N chars)". */
+    /** The text redacted, then itself when short, else its first {@value #MAX_CHARS} characters and "… (N chars)". */
     public static String cut(String text) {
-        if (text == null || text.length() <= MAX_CHARS) {
+        if (text == null) {
+            return null;
+        }
+        text = OwnLogRedaction.text(text);
+        if (text.length() <= MAX_CHARS) {
             return text;
         }
         int end = MAX_CHARS;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,5 +31,27 @@ class AtomicFileTest {
         AtomicFile.write(f, "{}".getBytes(StandardCharsets.UTF_8));
         assertThat(f).hasContent("{}");
         assertThat(dir.resolve("checkpoint.json.tmp")).doesNotExist();
+    }
+
+    @Test
+    void theFileIsTheOwnersAloneAndSoAreTheFoldersItCreates(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("state/chain/cursor.json");
+        AtomicFile.write(f, "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f.getParent()))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("state"))))
+                .isEqualTo("rwx------");
+    }
+
+    @Test
+    void aCheckpointLeftReadableByAnEarlierVersionIsPrivateAfterTheNextWrite(@TempDir Path dir) throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("shipper"));
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path f = Files.writeString(folder.resolve("checkpoint.json"), "{}");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+        AtomicFile.write(f, "{\"files\":[]}".getBytes(StandardCharsets.UTF_8));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)))
+                .as("an existing folder is left").isEqualTo("rwxr-xr-x");
     }
 }

@@ -13,6 +13,6 @@ public final class ShipperMain {
 
     public static void main(String[] args) {
         ParentWatchdog.start();
-        System.exit(FabstirShipper.commandLine().execute(args));
+        System.exit(FabstirShipper.run(args));
     }
 }
