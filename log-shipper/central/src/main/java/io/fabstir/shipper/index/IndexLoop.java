@@ -280,7 +280,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
 
                 @Override
                 public void rejected(String errorType, String reason) {
-                    deadLetters.send(record, ticket, doc.id(), transform.entered(record), errorType, reason);
+                    deadLetters.send(record, ticket, doc, transform.entered(record), errorType, reason);
                 }
 
                 @Override
