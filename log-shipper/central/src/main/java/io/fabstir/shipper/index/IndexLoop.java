@@ -33,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -267,6 +268,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
         }
         PartitionProgress.Ticket ticket = progress.register(record.offset());
         Normalized n = transform.apply(record);
+        Instant entered = transform.entered(record); // now, on this thread: a later rejection is judged the same
         if (n instanceof Normalized.Document doc) {
             if (doc.identity() != null) {
                 doc.identity().flags().forEach(f -> metrics.identityFlag(doc.identity().node(), f));
@@ -280,7 +282,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
 
                 @Override
                 public void rejected(String errorType, String reason) {
-                    deadLetters.send(record, ticket, doc, transform.entered(record), errorType, reason);
+                    deadLetters.send(record, ticket, doc, entered, errorType, reason);
                 }
 
                 @Override
@@ -289,7 +291,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
                 }
             });
         } else if (n instanceof Normalized.Rejected r) {
-            deadLetters.send(record, ticket, null, transform.entered(record), r.errorType(), r.reason());
+            deadLetters.send(record, ticket, null, entered, r.errorType(), r.reason());
         }
     }
 

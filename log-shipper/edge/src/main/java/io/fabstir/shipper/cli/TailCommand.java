@@ -14,12 +14,11 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.concurrent.Callable;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -45,7 +44,7 @@ import java.util.concurrent.TimeUnit;
             "  checkpoint_file: /var/lib/fabstir-shipper/checkpoint.json",
             "  kafka:",
             "    bootstrap_servers: kafka-1:9092,kafka-2:9092",
-            "    producer: {compression.type: zstd, linger.ms: 50}",
+            "    producer: {compression.type: gzip, linger.ms: 50}",
             "    topic: fabstir.logs.node-7           # its own topic: only this node's principal may write it",
             "    security:                            # SASL_SSL with SCRAM-SHA-512 (docs/security.md)",
             "      username: node-7",

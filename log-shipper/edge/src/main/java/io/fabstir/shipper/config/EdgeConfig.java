@@ -304,7 +304,32 @@ public final class EdgeConfig {
             if (hostName == null || hostName.isBlank()) {
                 hostName = localHostName();
             }
+            requireCodec(producer, EdgeConfig.class.getClassLoader());
             return new EdgeConfig(this);
+        }
+    }
+
+    /** Compression types whose codec has native libraries the edge jar leaves out, with the class that brings them. */
+    private static final Map<String, String> CODECS_LEFT_OUT = Map.of(
+            "zstd", "com.github.luben.zstd.Zstd", "snappy", "org.xerial.snappy.Snappy");
+
+    /**
+     * The edge jar carries lz4 (the default) and gzip only; a producer set to zstd or snappy without its codec on the
+     * class path would fail on its first batch, so it fails here, at start, naming the key.
+     */
+    static void requireCodec(Map<String, String> producer, ClassLoader loader) {
+        String type = producer.getOrDefault("compression.type", "").trim().toLowerCase(java.util.Locale.ROOT);
+        String codec = CODECS_LEFT_OUT.get(type);
+        if (codec == null) {
+            return;
+        }
+        try {
+            Class.forName(codec, false, loader);
+        } catch (ClassNotFoundException e) {
+            throw new ConfigException("kafka.producer", "compression.type=" + type + " needs " + codec
+                    + ", which fabstir-shipper-edge.jar leaves out: use lz4 (the default) or gzip, or put the codec's"
+                    + " jar on the class path (java -cp fabstir-shipper-edge.jar:<codec>.jar "
+                    + "io.fabstir.shipper.cli.FabstirShipper tail ...)");
         }
     }
 

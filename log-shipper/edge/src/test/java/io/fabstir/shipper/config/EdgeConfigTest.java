@@ -108,4 +108,16 @@ class EdgeConfigTest {
         flags.put("paths", List.of());
         assertThat(EdgeConfig.load(yaml(BASE), Map.of(), flags).paths()).hasSize(1);
     }
+
+    @Test
+    void aCompressionCodecTheEdgeJarLeavesOutIsRefusedAtStartNamingTheKey() {
+        ClassLoader withoutCodecs = new ClassLoader(null) { };
+        assertThatThrownBy(() -> EdgeConfig.requireCodec(Map.of("compression.type", "zstd"), withoutCodecs))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.producer").hasMessageContaining("compression.type=zstd")
+                .hasMessageContaining("lz4");
+        EdgeConfig.requireCodec(Map.of("compression.type", "lz4"), withoutCodecs);
+        EdgeConfig.requireCodec(Map.of(), withoutCodecs);
+        EdgeConfig.requireCodec(Map.of("compression.type", "zstd"), EdgeConfig.class.getClassLoader());
+    }
 }

@@ -1,6 +1,5 @@
 package io.fabstir.shipper.sink.loki;
 
-import io.fabstir.shipper.logging.LogExcerpt;
 import io.fabstir.shipper.metrics.MetricsEndpoint;
 import io.fabstir.shipper.normalize.Normalized;
 import io.fabstir.shipper.sink.Sink;
@@ -14,7 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -148,30 +150,23 @@ public final class LokiSink implements Sink {
             return;
         }
         LokiPusher.Result result = pusher.push(entries, this::pause, () -> closing, e -> !e.delivery().abandoned());
-        List<LogEntry> refused = new ArrayList<>(result.rejected().size());
+        Set<Delivery> notStored = Collections.newSetFromMap(new IdentityHashMap<>());
         for (LokiPusher.Rejection r : result.rejected()) {
-            refused.add(r.entry());
-            LOG.warn("Loki refused an entry for good: {}", LogExcerpt.of(r.reason()));
-            r.entry().delivery().rejected(r.errorType(), "loki: " + r.reason());
+            notStored.add(r.entry().delivery());
+            r.entry().delivery().rejected(r.errorType(), r.reason()); // the loop dead-letters it, with the reason
+        }
+        for (LogEntry e : result.abandoned()) {
+            notStored.add(e.delivery());
         }
         if (!result.abandoned().isEmpty()) {
             LOG.info("{} entries of revoked partitions left to their new owner", result.abandoned().size());
         }
         for (LogEntry e : entries) {
-            if (!containsIdentity(refused, e) && !containsIdentity(result.abandoned(), e)) {
+            if (!notStored.contains(e.delivery())) {
                 e.delivery().stored();
             }
         }
         metrics.batch((System.nanoTime() - start) / 1e9);
-    }
-
-    private static boolean containsIdentity(List<LogEntry> list, LogEntry e) {
-        for (LogEntry x : list) {
-            if (x.delivery() == e.delivery()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A retry's wait; interrupted by {@link #close()}. */
