@@ -107,6 +107,10 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand {
             + "Env FABSTIR_KAFKA_SECURITY_USERNAME.")
     String kafkaUsername;
 
+    @Option(names = "--kafka-sasl-mechanism", paramLabel = "MECHANISM", description = "kafka.security.mechanism: "
+            + "SCRAM-SHA-512 (default), SCRAM-SHA-256 or PLAIN. Env FABSTIR_KAFKA_SECURITY_MECHANISM.")
+    String kafkaMechanism;
+
     @Option(names = "--kafka-password-file", paramLabel = "FILE", description = "kafka.security.password_file: file "
             + "holding the user's password (or env FABSTIR_KAFKA_SECURITY_PASSWORD; never a flag).")
     String kafkaPasswordFile;
@@ -122,6 +126,15 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand {
     @Option(names = "--kafka-key-file", paramLabel = "PEM", description = "kafka.security.key_file: the "
             + "certificate's PKCS#8 private key. Env FABSTIR_KAFKA_SECURITY_KEY_FILE.")
     String kafkaKeyFile;
+
+    @Option(names = "--kafka-key-password-file", paramLabel = "FILE", description = "kafka.security.key_password_file: "
+            + "file holding the password of an encrypted key file (or env FABSTIR_KAFKA_SECURITY_KEY_PASSWORD).")
+    String kafkaKeyPasswordFile;
+
+    @Option(names = "--kafka-allow-plaintext", paramLabel = "true|false", description = "kafka.security.allow_plaintext: "
+            + "let credentials cross an unencrypted connection (SASL_PLAINTEXT), test networks only (default false). "
+            + "Env FABSTIR_KAFKA_SECURITY_ALLOW_PLAINTEXT.")
+    String kafkaAllowPlaintext;
 
     @Option(names = "--read-from", paramLabel = "beginning|end", description = "read_from: where to start in "
             + "files found at the very first start, without checkpoint (default beginning). Env FABSTIR_READ_FROM.")
@@ -274,6 +287,9 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand {
         f.put("kafka.security.ca_file", kafkaCaFile);
         f.put("kafka.security.cert_file", kafkaCertFile);
         f.put("kafka.security.key_file", kafkaKeyFile);
+        f.put("kafka.security.mechanism", kafkaMechanism);
+        f.put("kafka.security.key_password_file", kafkaKeyPasswordFile);
+        f.put("kafka.security.allow_plaintext", kafkaAllowPlaintext);
         f.put("read_from", readFrom);
         f.put("max_line_bytes", maxLineBytes);
         f.put("max_record_bytes", maxRecordBytes);
