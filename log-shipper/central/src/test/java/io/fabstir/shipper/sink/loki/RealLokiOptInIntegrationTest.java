@@ -69,6 +69,8 @@ class RealLokiOptInIntegrationTest {
             } else if (System.getenv("FABSTIR_LOKI_TOKEN") != null) {
                 b.bearerTokenEnv("FABSTIR_LOKI_TOKEN");
             }
+            // The operator's own Loki, named by the operator: credentials over http are their call here.
+            b.allowPlaintextCredentials("true".equals(System.getenv("FABSTIR_LOKI_ALLOW_PLAINTEXT")));
             IndexLoop loop = IndexLoop.builder().bootstrapServers(bootstrap).topic(topic)
                     .dlqTopic(topic + ".dlq").groupId("fabstir-loki-optin-" + run).registry(registry)
                     .sink(b.build()).build();
