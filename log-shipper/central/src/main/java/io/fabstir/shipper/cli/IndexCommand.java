@@ -12,6 +12,7 @@ import io.fabstir.shipper.sink.elasticsearch.AccessCheck;
 import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
 import io.fabstir.shipper.sink.elasticsearch.EsConnection;
 import io.fabstir.shipper.sink.elasticsearch.IndexNames;
+import io.fabstir.shipper.sink.elasticsearch.Roles;
 import io.fabstir.shipper.sink.loki.LokiConfig;
 import io.fabstir.shipper.sink.loki.LokiSink;
 import org.apache.kafka.clients.admin.Admin;
@@ -248,9 +249,10 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
             } else {
                 boolean install = s.bool("indexer.install_templates", true);
                 // Fails here, naming the setting, when the credential is refused or short of a privilege.
-                requireAccess(s, es, access, install ? List.of("manage_index_templates") : List.of(), List.of(
-                        new AccessCheck.Need(List.of(IndexNames.of(pattern).wildcard()), INDEXER_DATA_PRIVILEGES),
-                        new AccessCheck.Need(List.of(IndexNames.of(dlqPattern).wildcard()), INDEXER_DLQ_PRIVILEGES)));
+                // Exactly the documented role's privileges (and the templates role's, to install them).
+                requireAccess(s, es, access, install ? Roles.TEMPLATES.clusterPrivileges() : List.of(), List.of(
+                        new AccessCheck.Need(List.of(IndexNames.of(pattern).wildcard(),
+                                IndexNames.of(dlqPattern).wildcard()), Roles.INDEXER.indexPrivileges())));
                 log.info("indexing {} {} → {} ({})", bootstrap, source, pattern, es);
                 if (install) {
                     installer(s, es).install();
@@ -288,11 +290,6 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
             throw e;
         }
     }
-
-    /** The indexer's privileges on its daily indices: write documents, create the day's index, read back ids. */
-    static final List<String> INDEXER_DATA_PRIVILEGES = List.of("create_doc", "create_index", "auto_configure", "read");
-    /** On the DLQ indices: write only. */
-    static final List<String> INDEXER_DLQ_PRIVILEGES = List.of("create_doc", "create_index", "auto_configure");
 
     /** {@code kafka.node_topic_prefix} and {@code kafka.chain_topic}, checked; null without per-node topics. */
     private static NodeTopics nodeTopics(CentralSettings s) {

@@ -5,6 +5,7 @@ import io.fabstir.shipper.security.ElasticsearchAccess;
 import io.fabstir.shipper.sink.elasticsearch.AccessCheck;
 import io.fabstir.shipper.sink.elasticsearch.EsConnection;
 import io.fabstir.shipper.sink.elasticsearch.IndexNames;
+import io.fabstir.shipper.sink.elasticsearch.Roles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,9 +24,6 @@ public final class RetentionCommand extends ElasticsearchCommand implements Call
 
     @Option(names = "--dry-run", description = "list what would be deleted, delete nothing")
     boolean dryRun;
-
-    /** What retention needs on the daily indices: list them with their dates, delete the old ones. */
-    static final List<String> PRIVILEGES = List.of("view_index_metadata", "delete_index");
 
     @Override
     Set<String> extraKeys() {
@@ -46,7 +44,7 @@ public final class RetentionCommand extends ElasticsearchCommand implements Call
         ElasticsearchAccess access = access(s, System.getenv());
         try (EsConnection es = connect(s, access)) {
             requireAccess(s, es, access, List.of(), List.of(new AccessCheck.Need(List.of(
-                    IndexNames.of(pattern).wildcard(), IndexNames.of(dlqPattern).wildcard()), PRIVILEGES)));
+                    IndexNames.of(pattern).wildcard(), IndexNames.of(dlqPattern).wildcard()), Roles.RETENTION.indexPrivileges())));
             List<String> names = RetentionSweeper.builder().client(es.client())
                     .pattern(pattern)
                     .pattern(dlqPattern)

@@ -2,6 +2,7 @@ package io.fabstir.shipper.cli;
 
 import io.fabstir.shipper.security.ElasticsearchAccess;
 import io.fabstir.shipper.sink.elasticsearch.EsConnection;
+import io.fabstir.shipper.sink.elasticsearch.Roles;
 import io.fabstir.templates.InstallReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,7 +52,7 @@ public final class TemplatesCommand implements Runnable, ShipperCommand {
             CentralSettings s = settings(System.getenv());
             ElasticsearchAccess access = access(s, System.getenv());
             try (EsConnection es = connect(s, access)) {
-                requireAccess(s, es, access, List.of("manage_index_templates"), List.of());
+                requireAccess(s, es, access, Roles.TEMPLATES.clusterPrivileges(), List.of());
                 InstallReport report = installer(s, es).install();
                 for (InstallReport.Outcome o : report.outcomes()) {
                     spec.commandLine().getOut().printf("%-18s %-24s %s%n", o.kind(), o.name(), o.action());
