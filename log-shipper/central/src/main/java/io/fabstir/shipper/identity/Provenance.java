@@ -111,9 +111,7 @@ public final class Provenance {
         } else if (authoritative && own.nodeClaims == 0) {
             source = SourceFields.lead(source, "\"" + NODE_ID + "\":\"" + escape(node) + "\"");
         }
-        String hash = raw.hash;
-        Normalized.Identity identity = new Normalized.Identity(node, doc.id(), hash,
-                hash == null ? null : ScopedIds.reused(node, doc.id(), hash), List.copyOf(flags));
+        Normalized.Identity identity = new Normalized.Identity(node, doc.id(), raw.hash, List.copyOf(flags));
         return new Normalized.Document(ScopedIds.document(node, doc.id()), doc.timestamp(), source, doc.repairs(),
                 identity);
     }

@@ -125,6 +125,10 @@ public final class IndexLoop implements Runnable, AutoCloseable {
         c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
         c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        if (b.nodeTopics != null) {
+            // A new node's topic is found on the next metadata refresh (its records wait in Kafka until then).
+            c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "30000");
+        }
         b.kafkaProperties.forEach((k, v) -> {
             if (!k.startsWith("producer.")) {
                 c.put(k.startsWith("consumer.") ? k.substring("consumer.".length()) : k, v);

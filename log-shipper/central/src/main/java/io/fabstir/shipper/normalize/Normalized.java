@@ -32,12 +32,11 @@ public sealed interface Normalized {
      * @param node        the node the record is stored as ({@code fabstir.node_id}): the identity of the topic it
      *                    was read from, or the record's own claim where the topic says nothing
      * @param eventId     the record's event id, before scoping
-     * @param contentHash what makes the record "the same record" on a re-send (hex), null if unknown
-     * @param reuseId     the {@code _id} the record is stored under when its {@code id} is already taken by a
-     *                    different record of the same node; null: a taken id means this record is stored
+     * @param contentHash what makes the record "the same record" on a re-send (hex); null if unknown, and then a
+     *                    taken id means this record is stored
      * @param flags       what the identity stage flagged ({@code fabstir.flags}), e.g. {@code claimed_other_node}
      */
-    record Identity(String node, String eventId, String contentHash, String reuseId, List<String> flags) {
+    record Identity(String node, String eventId, String contentHash, List<String> flags) {
     }
 
     /**

@@ -46,7 +46,9 @@ class ScopedIdKnownAnswerTest {
     void theWholeTransformStoresARecordUnderItsScopedId() {
         Normalized.Document d = identify("fabstir.logs.node-7", RECORD);
         assertThat(d.id()).isEqualTo("c378ada4-0430-8803-9dc1-5e41bc186001");
-        assertThat(d.identity().reuseId()).isEqualTo("f5bf8073-ac9f-8364-b92e-2cfc4bbccced");
+        assertThat(d.identity().contentHash()).isEqualTo("0cbd4f8c935df772d1c1cf176f68b2d2");
+        assertThat(ScopedIds.reused(d.identity().node(), d.identity().eventId(), d.identity().contentHash()))
+                .isEqualTo("f5bf8073-ac9f-8364-b92e-2cfc4bbccced");
     }
 
     @Test

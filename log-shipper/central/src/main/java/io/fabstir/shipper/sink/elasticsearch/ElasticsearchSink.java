@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabstir.shipper.identity.Provenance;
+import io.fabstir.shipper.identity.ScopedIds;
 import io.fabstir.shipper.identity.SourceFields;
 import io.fabstir.shipper.logging.LogExcerpt;
 import io.fabstir.shipper.metrics.MetricsEndpoint;
@@ -51,7 +52,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>409 (the node-scoped {@code _id} is taken: documents are written with {@code create}) → the stored
  *       document's {@code fabstir.content_hash} is read back: the same hash is the same record, delivered again, so
  *       stored; a different one is a different record of the node under a reused {@code event.id}, which is then
- *       created under its own content-derived id ({@link io.fabstir.shipper.normalize.Normalized.Identity#reuseId()}),
+ *       created under its own content-derived id ({@link ScopedIds#reused}),
  *       flagged {@code reused_event_id} and counted; a 409 there is its own re-delivery. Never dropped;</li>
  *   <li>429, 5xx, 401/403 (a credential revoked or short of a privilege: the records wait in Kafka until it is
  *       fixed), or the whole request failing (connection refused, timeout) → retried after exponential backoff with
@@ -217,7 +218,7 @@ public final class ElasticsearchSink implements Sink {
     private boolean settle(Pending d, BulkResponseItem item) {
         int status = item.status();
         if (status == 409 && d.document != null && !d.reused && d.document.identity() != null
-                && d.document.identity().reuseId() != null) {
+                && d.document.identity().contentHash() != null) {
             return true;
         }
         if (status == 200 || status == 201 || status == 409) {
@@ -279,7 +280,8 @@ public final class ElasticsearchSink implements Sink {
                 Normalized.Identity who = d.document.identity();
                 byte[] flagged = withHash(SourceFields.flag(d.document.source(), Provenance.REUSED_EVENT_ID),
                         who.contentHash());
-                queue.add(new Pending(d.index, who.reuseId(), flagged, d.delivery, d.document, true));
+                String reuseId = ScopedIds.reused(who.node(), who.eventId(), who.contentHash());
+                queue.add(new Pending(d.index, reuseId, flagged, d.delivery, d.document, true));
             }
         }
     }
