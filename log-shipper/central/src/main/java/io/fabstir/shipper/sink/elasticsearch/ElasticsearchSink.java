@@ -54,9 +54,10 @@ import java.util.concurrent.TimeUnit;
  *       stored; a different one is a different record of the node under a reused {@code event.id}, which is then
  *       created under its own content-derived id ({@link ScopedIds#reused}),
  *       flagged {@code reused_event_id} and counted; a 409 there is its own re-delivery. Never dropped;</li>
- *   <li>429, 5xx, 401/403 (a credential revoked or short of a privilege: the records wait in Kafka until it is
- *       fixed), or the whole request failing (connection refused, timeout) → retried after exponential backoff with
- *       jitter, for as long as it takes, unless the delivery is {@linkplain Delivery#abandoned() abandoned};</li>
+ *   <li>429, 5xx, 401 or a 403 {@code security_exception} (a credential revoked or short of a privilege: the
+ *       records wait in Kafka until it is fixed), or the whole request failing (connection refused, timeout) →
+ *       retried after exponential backoff with jitter, for as long as it takes, unless the delivery is
+ *       {@linkplain Delivery#abandoned() abandoned};</li>
  *   <li>any other 4xx (mapping or parse errors) → {@link Delivery#rejected(String, String)}.</li>
  * </ul>
  * Every document carries its {@code fabstir.content_hash} (added here: it concerns only this sink's ids). Reading it
@@ -229,7 +230,9 @@ public final class ElasticsearchSink implements Sink {
                         Provenance.REUSED_EVENT_ID);
             }
             d.delivery.stored();
-        } else if (status == 401 || status == 403) {
+        } else if (status == 401 || status == 403 && item.error() != null
+                && "security_exception".equals(item.error().type())) {
+            // A credential revoked or short of a privilege: to be fixed, not a bad record (a 403 write block is).
             warnRefused(status + " " + describe(item.error()));
             retry(d, status + " " + describe(item.error()));
         } else if (status == 429 || status >= 500) {
