@@ -1,6 +1,7 @@
 package io.fabstir.shipper.tail;
 
 import io.fabstir.localservices.SharedServices;
+import io.fabstir.shipper.harness.ProcStat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -234,49 +235,15 @@ public final class TailThroughputBenchmark {
     }
 
     static double cpuSeconds(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime + stime, USER_HZ = 100
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
+        return ProcStat.cpuSeconds(pid);
     }
 
     private static long rssMb(long pid) {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (l.startsWith("VmHWM:")) {
-                    return Long.parseLong(l.replaceAll("\\D", "")) / 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // process gone
-        }
-        return 0;
+        return ProcStat.rssMb(pid, false);
     }
 
-    /** Eden + survivors + old generation in use, from {@code jstat -gc}. */
     static long heapUsedMb(long pid) {
-        try {
-            Process p = new ProcessBuilder("jstat", "-gc", String.valueOf(pid)).redirectErrorStream(true).start();
-            List<String> out = new String(p.getInputStream().readAllBytes()).lines().toList();
-            p.waitFor();
-            if (out.size() < 2) {
-                return 0;
-            }
-            String[] h = out.get(0).trim().split("\\s+");
-            String[] v = out.get(1).trim().split("\\s+");
-            double kb = 0;
-            for (int i = 0; i < h.length && i < v.length; i++) {
-                if (h[i].equals("S0U") || h[i].equals("S1U") || h[i].equals("EU") || h[i].equals("OU")) {
-                    kb += Double.parseDouble(v[i]);
-                }
-            }
-            return (long) (kb / 1024);
-        } catch (IOException | RuntimeException | InterruptedException e) {
-            return 0;
-        }
+        return ProcStat.heapUsedMb(pid);
     }
 
     static String java() {

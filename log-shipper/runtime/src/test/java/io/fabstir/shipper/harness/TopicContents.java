@@ -30,8 +30,12 @@ public final class TopicContents implements AutoCloseable {
     private final List<ConsumerRecord<byte[], byte[]>> raw = new ArrayList<>();
 
     public TopicContents(String bootstrap, String topic) {
-        Map<String, Object> p = new HashMap<>();
-        p.put("bootstrap.servers", bootstrap);
+        this(Map.of("bootstrap.servers", bootstrap), topic);
+    }
+
+    /** With client properties of a secured cluster (bootstrap servers, SASL/TLS settings). */
+    public TopicContents(Map<String, Object> clientProperties, String topic) {
+        Map<String, Object> p = new HashMap<>(clientProperties);
         p.put("max.partition.fetch.bytes", 8 << 20);
         consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()

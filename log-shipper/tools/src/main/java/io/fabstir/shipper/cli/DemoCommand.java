@@ -69,6 +69,12 @@ public final class DemoCommand implements Callable<Integer>, ShipperCommand {
             description = "fabstir.node_id of the node's records (default ${DEFAULT-VALUE}).")
     String nodeId;
 
+    @Option(names = "--secure", description = "Every hop authenticated and encrypted, as docs/security.md sets it up: "
+            + "a CA made for the run, Kafka with SASL_SSL (SCRAM-SHA-512), mTLS and ACLs (a user per process, each node "
+            + "writing only its own topic, a quota on it), Elasticsearch with HTTPS and API keys of the least-privilege "
+            + "roles (one installs the templates, one indexes); prints what it set up.")
+    boolean secure;
+
     @Option(names = "--verbose", description = "Show the INFO logs of Kafka, tail and index on the console too "
             + "(default: warnings only; everything goes to demo.log in the work directory).")
     boolean verbose;
@@ -84,7 +90,7 @@ public final class DemoCommand implements Callable<Integer>, ShipperCommand {
             }
             demo = Demo.builder().duration(d).keepRunning(keepRunning).nodeJar(nodeJar).agentJar(agentJar)
                     .otlpEndpoint(otlpEndpoint).jaegerUrl(jaegerUrl).workDir(workDir).nodeId(nodeId)
-                    .verbose(verbose).build();
+                    .verbose(verbose).secure(secure).build();
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("fabstir-shipper demo: " + e.getMessage());
             spec.commandLine().getErr().flush();

@@ -1,8 +1,12 @@
 package io.fabstir.shipper.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabstir.localservices.ElasticsearchSecurity;
+import io.fabstir.localservices.KafkaSecurity;
 import io.fabstir.localservices.LocalElasticsearch;
 import io.fabstir.localservices.LocalKafka;
+import io.fabstir.localservices.tls.TestCa;
+import io.fabstir.shipper.identity.NodeTopics;
 import io.fabstir.shipper.metrics.MetricsEndpoint;
 import io.fabstir.shipper.sink.elasticsearch.EsConnection;
 import io.fabstir.templates.InstallReport;
@@ -57,6 +61,7 @@ public final class Demo {
     private final Path workDirOption;
     private final String nodeId;
     private final boolean verbose;
+    private final boolean secure;
 
     private Demo(Builder b) {
         this.duration = b.duration;
@@ -67,6 +72,7 @@ public final class Demo {
         this.workDirOption = b.workDir;
         this.nodeId = b.nodeId;
         this.verbose = b.verbose;
+        this.secure = b.secure;
     }
 
     public static Builder builder() {
@@ -149,32 +155,75 @@ public final class Demo {
     }
 
     private int runStack(Console console, DemoStack stack, Path work) throws Exception {
-        console.line("fabstir-shipper demo: real Kafka and Elasticsearch on this machine, the example node for %d s%s",
-                duration.toSeconds(), keepRunning ? ", then everything stays up until Ctrl-C" : "");
+        console.line("fabstir-shipper demo: real Kafka and Elasticsearch on this machine, the example node for %d s%s%s",
+                duration.toSeconds(), keepRunning ? ", then everything stays up until Ctrl-C" : "",
+                secure ? "; secured: every hop authenticated and encrypted (docs/security.md)" : "");
         console.line("  work dir %s", work);
         console.line("  node jar %s", jars.nodeJar());
         console.line("  agent    %s", jars.agentJar());
         console.blank();
 
-        console.step("starting Elasticsearch (child process from the integ-test distribution; about 10-20 s)");
-        stack.elasticsearch = CompletableFuture.supplyAsync(() -> LocalElasticsearch.start(work.resolve("elasticsearch")),
+        TestCa ca = null;
+        SecureSetup setup = null;
+        if (secure) {
+            ca = TestCa.create(work.resolve("ca"));
+            setup = new SecureSetup(console, work);
+            console.step("secure: a test CA made for this run, %s (it signs the brokers', Elasticsearch's and any "
+                    + "client certificates)", ca.certificatePem());
+        }
+        TestCa esCa = ca;
+        console.step("starting Elasticsearch (child process from the integ-test distribution; about 10-20 s)%s",
+                secure ? ", HTTPS and security on" : "");
+        stack.elasticsearch = CompletableFuture.supplyAsync(() -> esCa == null
+                        ? LocalElasticsearch.start(work.resolve("elasticsearch"))
+                        : LocalElasticsearch.builder().dir(work.resolve("elasticsearch"))
+                        .security(ElasticsearchSecurity.of(esCa)).start(),
                 r -> new Thread(r, "demo-elasticsearch-start").start());
 
-        console.step("starting Kafka (KRaft broker in this JVM)");
-        stack.kafka = LocalKafka.builder().dir(work.resolve("kafka")).start();
-        stack.kafka.createTopic(Pipeline.TOPIC, 1);
-        String bootstrap = stack.kafka.bootstrapServers();
-        console.step("Kafka ready at %s, topic %s", bootstrap, Pipeline.TOPIC);
+        console.step("starting Kafka (KRaft broker in this JVM)%s", secure ? ", SASL_SSL and mTLS listeners, ACLs" : "");
+        String bootstrap;
+        String topic;
+        if (secure) {
+            stack.kafka = LocalKafka.builder().dir(work.resolve("kafka")).security(KafkaSecurity.of(ca)).start();
+            setup.kafka(stack.kafka.security(), nodeId);
+            bootstrap = stack.kafka.security().bootstrapServers();
+            topic = setup.nodeTopic;
+        } else {
+            stack.kafka = LocalKafka.builder().dir(work.resolve("kafka")).start();
+            stack.kafka.createTopic(Pipeline.TOPIC, 1);
+            bootstrap = stack.kafka.bootstrapServers();
+            topic = Pipeline.TOPIC;
+            console.step("Kafka ready at %s, topic %s", bootstrap, Pipeline.TOPIC);
+        }
 
         stack.metrics = MetricsEndpoint.start(0);
         Path nodeDir = work.resolve("node");
         Path logDir = nodeDir.resolve("logs");
         Files.createDirectories(logDir);
-        stack.pipeline.startTail(bootstrap, nodeId, logDir, work.resolve("tail-checkpoint.json"));
-        console.step("tail: following %s → Kafka %s (node_id %s, environment demo)", logDir.resolve("*.json"),
-                Pipeline.TOPIC, nodeId);
+        if (secure) {
+            stack.pipeline.startTail(bootstrap, nodeId, logDir, work.resolve("tail-checkpoint.json"), topic, setup.node);
+            console.step("tail: following %s → Kafka %s as %s over TLS (node_id %s, environment demo)",
+                    logDir.resolve("*.json"), topic, setup.node.principal(), nodeId);
+        } else {
+            stack.pipeline.startTail(bootstrap, nodeId, logDir, work.resolve("tail-checkpoint.json"));
+            console.step("tail: following %s → Kafka %s (node_id %s, environment demo)", logDir.resolve("*.json"),
+                    Pipeline.TOPIC, nodeId);
+        }
 
-        stack.chain = ChainDemo.startIfAvailable(console, work, logDir);
+        if (secure) {
+            // The chain monitor ships its records as its own principal to its own topic: contract events are
+            // accepted from there only.
+            Path chainLogs = Files.createDirectories(work.resolve("chain-logs"));
+            stack.chain = ChainDemo.startIfAvailable(console, work, chainLogs);
+            if (stack.chain != null) {
+                stack.pipeline.startTail(bootstrap, SecureSetup.CHAIN_MONITOR, chainLogs,
+                        work.resolve("chain-tail-checkpoint.json"), SecureSetup.CHAIN_TOPIC, setup.chain);
+                console.step("tail: the chain monitor's %s → Kafka %s as %s", chainLogs.resolve("*.json"),
+                        SecureSetup.CHAIN_TOPIC, setup.chain.principal());
+            }
+        } else {
+            stack.chain = ChainDemo.startIfAvailable(console, work, logDir);
+        }
 
         int nodePort = freePort();
         stack.node = NodeProcess.start(jars, nodeDir, nodeProperties(logDir, nodePort),
@@ -189,13 +238,32 @@ public final class Demo {
         LocalElasticsearch es = stack.elasticsearch.get();
         stack.checkRunning();
         console.step("Elasticsearch %s ready at %s", es.version(), es.url());
-        stack.connection = EsConnection.builder().host(es.url()).build();
-        InstallReport installed = TemplateInstaller.builder().client(stack.connection.client()).replicas(0).build()
-                .install();
-        console.step("templates installed: %d resources%s", installed.outcomes().size(),
+        InstallReport installed;
+        if (secure) {
+            setup.elasticsearch(es.security());
+            stack.connection = EsConnection.builder().access(setup.operatorAccess).build();
+            try (EsConnection admin = EsConnection.builder().access(setup.templatesAccess).build()) {
+                installed = TemplateInstaller.builder().client(admin.client()).replicas(0).build().install();
+            }
+            stack.indexerConnection = EsConnection.builder().access(setup.indexerAccess).build();
+            stack.pipeline.startIndex(bootstrap, stack.indexerConnection.client(), SecureSetup.nodeTopics(),
+                    setup.indexer.clientProperties());
+        } else {
+            stack.connection = EsConnection.builder().host(es.url()).build();
+            installed = TemplateInstaller.builder().client(stack.connection.client()).replicas(0).build().install();
+            stack.pipeline.startIndex(bootstrap, stack.connection.client());
+        }
+        console.step("templates installed: %d resources%s%s", installed.outcomes().size(),
+                secure ? " with the templates key" : "",
                 installed.ilmAvailable() ? "" : " (this distribution has no ILM: `fabstir-shipper retention` deletes old days)");
-        stack.pipeline.startIndex(bootstrap, stack.connection.client());
-        console.step("index: consumer group %s, %s → fabstir-logs-{yyyy.MM.dd}", Pipeline.GROUP, Pipeline.TOPIC);
+        if (secure) {
+            console.step("index: consumer group %s as %s over TLS, node topics %s<node id> and %s (each record's "
+                    + "fabstir.node_id from its topic) → fabstir-logs-{yyyy.MM.dd} with the indexer's API key over "
+                    + "HTTPS", Pipeline.GROUP, setup.indexer.principal(), SecureSetup.NODE_TOPIC_PREFIX,
+                    SecureSetup.CHAIN_TOPIC);
+        } else {
+            console.step("index: consumer group %s, %s → fabstir-logs-{yyyy.MM.dd}", Pipeline.GROUP, Pipeline.TOPIC);
+        }
         stack.watch = new SearchableWatch(stack.connection.client(),
                 first -> console.step("first record searchable in Elasticsearch"));
         Report report = new Report(stack.connection.client(), console);
@@ -344,8 +412,8 @@ public final class Demo {
     private void explore(Console console, DemoStack stack, Path work, int nodePort, String esUrl) throws IOException {
         String when = keepRunning ? "up until Ctrl-C" : "stopped when this run ends; --keep-running keeps them up";
         console.line("Where to look (%s):", when);
-        console.line("  Elasticsearch  %s  indices fabstir-logs-*  (Kibana: elasticsearch.hosts: [\"%s\"])",
-                esUrl, esUrl);
+        console.line("  Elasticsearch  %s  indices fabstir-logs-*  (Kibana: elasticsearch.hosts: [\"%s\"]%s)",
+                esUrl, esUrl, secure ? ", elasticsearch.ssl.certificateAuthorities: the CA above" : "");
         if (keepRunning || workDirOption != null) {
             Path ndjson = work.resolve("fabstir-kibana.ndjson");
             KibanaSavedObjects.builder().jaegerUrl(jaegerUrl).build().writeTo(ndjson);
@@ -365,7 +433,12 @@ public final class Demo {
         console.line("  Grafana        import examples/grafana/fabstir-node-dashboard.json, DS_PROMETHEUS = that Prometheus");
         console.line("  Jaeger         %s/trace/<trace.id>%s", jaegerUrl,
                 otlpEndpoint == null ? " (run with --otlp-endpoint http://localhost:4318 to export traces)" : "");
-        console.line("  Kafka          %s  topic %s", stack.kafka.bootstrapServers(), Pipeline.TOPIC);
+        if (secure) {
+            console.line("  Kafka          %s (SASL_SSL)  topics %s<node id>, %s, %s", stack.kafka.security()
+                    .bootstrapServers(), SecureSetup.NODE_TOPIC_PREFIX, SecureSetup.CHAIN_TOPIC, SecureSetup.DLQ_TOPIC);
+        } else {
+            console.line("  Kafka          %s  topic %s", stack.kafka.bootstrapServers(), Pipeline.TOPIC);
+        }
     }
 
     private Map<String, String> nodeProperties(Path logDir, int port) {
@@ -447,6 +520,7 @@ public final class Demo {
         private Path workDir;
         private String nodeId = "demo-node-1";
         private boolean verbose;
+        private boolean secure;
         private Path workingDir = Path.of("");
 
         private Builder() {
@@ -505,6 +579,12 @@ public final class Demo {
             return this;
         }
 
+        /** Every hop authenticated and encrypted, least-privilege credentials (docs/security.md). */
+        public Builder secure(boolean secure) {
+            this.secure = secure;
+            return this;
+        }
+
         /** Where relative jar locations are looked up (default: the working directory). */
         public Builder workingDir(Path workingDir) {
             this.workingDir = workingDir;
@@ -523,6 +603,10 @@ public final class Demo {
             jaegerUrl = httpUrl("--jaeger-url", jaegerUrl, KibanaSavedObjects.DEFAULT_JAEGER_URL);
             if (nodeId == null || nodeId.isBlank() || !nodeId.matches("[A-Za-z0-9._-]+")) {
                 throw new IllegalArgumentException("--node-id: '" + nodeId + "' must be letters, digits, '.', '_' or '-'");
+            }
+            if (secure && !NodeTopics.NODE_ID.matcher(nodeId).matches()) {
+                throw new IllegalArgumentException("--node-id: '" + nodeId + "' must be letters, digits, '_' or '-' "
+                        + "with --secure (it names the node's own topic, " + SecureSetup.NODE_TOPIC_PREFIX + "<node id>)");
             }
             jars = Artifacts.locate(nodeJar, agentJar, workingDir, Artifacts.shipperCode());
             return new Demo(this);

@@ -20,6 +20,8 @@ final class DemoStack {
     final Pipeline pipeline = new Pipeline();
     volatile SearchableWatch watch;
     volatile EsConnection connection;
+    /** With --secure: the indexer's own connection (its API key), besides the operator's {@link #connection}. */
+    volatile EsConnection indexerConnection;
     volatile MetricsEndpoint metrics;
     volatile CompletableFuture<LocalElasticsearch> elasticsearch;
     volatile LocalKafka kafka;
@@ -59,6 +61,7 @@ final class DemoStack {
         quietly("pipeline", pipeline);
         quietly("watch", watch);
         quietly("elasticsearch client", connection);
+        quietly("indexer's elasticsearch client", indexerConnection);
         quietly("metrics", metrics);
         CompletableFuture<LocalElasticsearch> es = elasticsearch;
         if (es != null) {

@@ -4,10 +4,12 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.fabstir.enrichers.EnricherChain;
 import io.fabstir.enrichers.redact.Redactor;
 import io.fabstir.shipper.config.EdgeConfig;
+import io.fabstir.shipper.identity.NodeTopics;
 import io.fabstir.shipper.index.IndexLoop;
 import io.fabstir.shipper.kafka.KafkaRecordSink;
 import io.fabstir.shipper.metrics.MetricsEndpoint;
 import io.fabstir.shipper.metrics.ShipperMetrics;
+import io.fabstir.shipper.security.KafkaClientSecurity;
 import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
 import io.fabstir.shipper.tail.Tailer;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -18,6 +20,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,9 +35,11 @@ final class Pipeline implements AutoCloseable {
     static final String TOPIC = "fabstir.logs";
     static final String GROUP = "fabstir-demo-indexer";
 
-    private Tailer tailer;
-    private KafkaRecordSink sink;
-    private Thread tailThread;
+    /** One edge: its tailer, its producer and its thread. */
+    private record Edge(Tailer tailer, KafkaRecordSink sink, Thread thread) {
+    }
+
+    private final List<Edge> edges = new ArrayList<>();
     private IndexLoop loop;
     private Thread indexThread;
 
@@ -41,11 +48,17 @@ final class Pipeline implements AutoCloseable {
     }
 
     synchronized void startTail(String bootstrapServers, String nodeId, Path logDir, Path checkpoint) {
+        startTail(bootstrapServers, nodeId, logDir, checkpoint, TOPIC, KafkaClientSecurity.none());
+    }
+
+    /** A tail of {@code logDir} as {@code nodeId}, authenticating to Kafka as {@code security} says. */
+    synchronized void startTail(String bootstrapServers, String nodeId, Path logDir, Path checkpoint, String topic,
+                                KafkaClientSecurity security) {
         EdgeConfig cfg = EdgeConfig.builder()
                 .nodeId(nodeId).environment("demo")
                 .path(logDir.resolve("*.json").toString())
                 .checkpointFile(checkpoint)
-                .bootstrapServers(bootstrapServers).topic(TOPIC)
+                .bootstrapServers(bootstrapServers).topic(topic).kafkaSecurity(security)
                 // A quicker beat than the production defaults, so a short demo shows its first record sooner.
                 .scanInterval(Duration.ofMillis(250)).pollInterval(Duration.ofMillis(50))
                 .checkpointInterval(Duration.ofMillis(500))
@@ -54,27 +67,48 @@ final class Pipeline implements AutoCloseable {
                 .hostName(cfg.hostName()).nodeId(cfg.nodeId()).environment(cfg.environment())
                 .redactor(Redactor.defaults())
                 .build();
-        sink = KafkaRecordSink.create(cfg.bootstrapServers(), cfg.topic(), cfg.nodeId(), cfg.maxRecordBytes(),
-                cfg.producer());
-        tailer = Tailer.create(cfg, chain, sink, ShipperMetrics.get());
-        tailThread = new Thread(() -> {
+        KafkaRecordSink sink = KafkaRecordSink.create(cfg);
+        if (security.authenticated()) {
+            String unreachable = sink.verify(); // a refused credential throws, naming the setting
+            if (unreachable != null) {
+                log.warn("tail {}: Kafka not reachable yet: {}", nodeId, unreachable);
+            }
+        }
+        Tailer tailer = Tailer.create(cfg, chain, sink, ShipperMetrics.get());
+        Thread thread = new Thread(() -> {
             try {
                 tailer.run();
             } catch (IOException | RuntimeException e) {
                 log.error("tail stopped: {}", e.toString(), e);
             }
-        }, "demo-tail");
-        tailThread.start();
+        }, "demo-tail-" + nodeId);
+        thread.start();
+        edges.add(new Edge(tailer, sink, thread));
     }
 
     synchronized void startIndex(String bootstrapServers, ElasticsearchClient client) {
-        loop = IndexLoop.builder()
+        startIndex(bootstrapServers, client, null, Map.of());
+    }
+
+    /**
+     * The indexer; with {@code nodeTopics} it reads every node's own topic (and the chain monitor's) and takes each
+     * record's node from its topic; {@code kafkaProperties} carry its credentials.
+     */
+    synchronized void startIndex(String bootstrapServers, ElasticsearchClient client, NodeTopics nodeTopics,
+                                 Map<String, String> kafkaProperties) {
+        IndexLoop.Builder b = IndexLoop.builder()
                 .bootstrapServers(bootstrapServers)
-                .topic(TOPIC).groupId(GROUP)
+                .groupId(GROUP)
+                .kafkaProperties(kafkaProperties)
                 .registry(MetricsEndpoint.registry())
                 .sink(ElasticsearchSink.builder().client(client).flushInterval(Duration.ofMillis(200))
-                        .registry(MetricsEndpoint.registry()).build())
-                .build();
+                        .registry(MetricsEndpoint.registry()).build());
+        if (nodeTopics != null) {
+            b.nodeTopics(nodeTopics);
+        } else {
+            b.topic(TOPIC);
+        }
+        loop = b.build();
         indexThread = new Thread(loop, "demo-index");
         indexThread.start();
     }
@@ -104,24 +138,24 @@ final class Pipeline implements AutoCloseable {
         return name.endsWith("_total") ? name.substring(0, name.length() - "_total".length()) : name;
     }
 
-    /** Stops the tail first (it flushes to Kafka and writes its checkpoint), then the indexer (it drains and commits). */
+    /** Stops the tails first (they flush to Kafka and write their checkpoints), then the indexer (it drains and commits). */
     @Override
     public synchronized void close() {
-        if (tailer != null) {
-            tailer.stop();
+        edges.forEach(e -> e.tailer().stop());
+        for (Edge e : edges) {
             try {
-                tailer.awaitFinished(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
+                e.tailer().awaitFinished(20, TimeUnit.SECONDS);
+            } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
             }
-            sink.close(Duration.ofSeconds(2));
-            tailer = null;
+            e.sink().close(Duration.ofSeconds(2));
         }
         if (loop != null) {
             loop.close();
             loop = null;
         }
-        join(tailThread);
+        edges.forEach(e -> join(e.thread()));
+        edges.clear();
         join(indexThread);
     }
 

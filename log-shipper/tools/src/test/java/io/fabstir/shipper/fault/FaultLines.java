@@ -41,6 +41,21 @@ final class FaultLines {
         };
     }
 
+    /**
+     * Pairs of different records under one event id (an application reusing ids): lines {@code 2k} and
+     * {@code 2k+1} both carry {@code event.id} {@code shared-<tag>-<k>}, each its own token in its message; the
+     * ledger learns which tokens share an id. Both must be stored, one flagged {@code reused_event_id}.
+     */
+    static Pipeline.LineMaker reusedIds(Ledger ledger) {
+        return (n, token) -> {
+            String id = "shared-" + ledger.tag() + "-" + (n / 2);
+            ledger.sharesEventId(token, id);
+            return LogWriter.Line.of("{\"@timestamp\":\"" + Instant.now() + "\",\"log.level\":\"INFO\","
+                    + "\"event.id\":\"" + id + "\",\"event.dataset\":\"fabstir.app\","
+                    + "\"message\":\"reused id " + token + "\"}", token);
+        };
+    }
+
     // ---- clock skew ------------------------------------------------------------------------------------------
 
     /** One kind of skewed timestamp: a name and how to render it for a record written now. */

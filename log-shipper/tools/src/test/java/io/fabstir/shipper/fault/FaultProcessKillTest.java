@@ -14,18 +14,19 @@ import java.util.List;
 class FaultProcessKillTest {
 
     @Test
-    void killNineOfTailIndexAndBrokerAtRandomMomentsLosesNothingAndStoresNothingTwice() throws Exception {
+    void killNineOfTailIndexAndBrokerAtRandomMomentsLosesNothingStoresNothingTwiceAndKeepsReusedIds() throws Exception {
         FaultSettings s = FaultSettings.CURRENT;
         int kills = s.pick(4, 24);
         FaultRun.repeat("kill -9 storm", "kill", "SIGKILL of a random part (`tail` JVM, `index` JVM or the Kafka "
                 + "broker JVM), every 1.5–4 s while the application writes 300 lines/s (1 in 4 without an event.id "
-                + "of its own); the part comes back after 0.2–1.5 s (the broker on the same log dir and ports). "
+                + "of its own) and 40 lines/s in pairs of different records under one event.id; the part comes back after 0.2–1.5 s (the broker on the same log dir and ports). "
                 + "Victims come from a shuffled list with each part equally often: " + kills + " kills per run.",
                 run -> {
             Pipeline p = run.pipeline(1);
             Pipeline.Node node = p.node("node-a");
             node.globs.add(node.logs + "/*.json");
             p.write(node, "app.json", 300, FaultLines.withoutOwnIds(), b -> { });
+            p.write(node, "reuse.json", 40, FaultLines.reusedIds(p.ledger), b -> { });
             p.startTail(node);
             p.startIndexer();
             List<Part> victims = new ArrayList<>();

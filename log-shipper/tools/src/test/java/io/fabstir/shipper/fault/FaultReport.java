@@ -124,7 +124,9 @@ final class FaultReport {
                 + "+ DLQ indices); the Loki scenario adds the Loki sink (child JVM, its own group) → a Loki push "
                 + "receiver.\n\n");
         md.append("Invariant of every run: each written record is stored exactly once across all daily indices, or "
-                + "is in the DLQ once with a reason; no shipper process outlives the run; no shipper process dies "
+                + "is in the DLQ once with a reason; where several different records share one event.id (the kill "
+                + "storm writes such pairs), every one is stored, and all but one are flagged reused_event_id (no "
+                + "other record is); no shipper process outlives the run; no shipper process dies "
                 + "by itself; live heap (after a full GC, `jcmd GC.run` + `GC.heap_info` every 4 s) and open file "
                 + "descriptors (`/proc/<pid>/fd`, every second) stay under: ");
         md.append(List.of("tail", "index", "loki").stream().map(k -> k + " " + FaultRun.mib(FaultRun.HEAP_BOUND.get(k))

@@ -23,6 +23,7 @@ final class Ledger {
     private final Pattern token;
     private final List<LogWriter> writers = new CopyOnWriteArrayList<>();
     private final Set<String> produced = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> sharedEventId = new ConcurrentHashMap<>();
 
     Ledger(String tag) {
         this.tag = tag;
@@ -41,6 +42,23 @@ final class Ledger {
 
     void produced(String token) {
         produced.add(token);
+    }
+
+    /** The record of {@code token} has {@code eventId}, which other, different records of the node have too. */
+    void sharesEventId(String token, String eventId) {
+        sharedEventId.put(token, eventId);
+    }
+
+    /** Written tokens by the event id they share with others (records of one node). */
+    Map<String, Set<String>> sharedEventIds() {
+        Set<String> written = written();
+        Map<String, Set<String>> out = new HashMap<>();
+        sharedEventId.forEach((token, id) -> {
+            if (written.contains(token)) {
+                out.computeIfAbsent(id, k -> new HashSet<>()).add(token);
+            }
+        });
+        return out;
     }
 
     /** Every token written so far. */

@@ -8,24 +8,32 @@ import java.util.Map;
  * the dead-letter store, with a reason), {@code missing} (nowhere), {@code duplicated} (stored more than once
  * anywhere: twice in one index is impossible by {@code _id}, so this means two daily indices, two DLQ documents, or
  * an index and the DLQ), {@code unexpected} (found but never written: a bookkeeping error of the suite itself), and
- * dead letters without a reason.
+ * dead letters without a reason; and where different records share an event id, {@code reusedExpected} flags due
+ * (all but one of each such group) and {@code reusedWrong}, the groups flagged otherwise plus flagged records that
+ * share no id (a re-send taken for a different record would show here, and as a duplicate).
  *
  * @param missingSample    up to 10 missing tokens
  * @param duplicateSample  up to 10 duplicated tokens with where each copy is (index/_id)
  */
 record Tally(String sink, int written, int indexed, int inDlq, int missing, int duplicated, int unexpected,
              int dlqWithoutReason, long documents, List<String> missingSample,
-             Map<String, List<String>> duplicateSample) {
+             Map<String, List<String>> duplicateSample, int reusedExpected, int reusedWrong) {
 
-    /** The invariant: every written record stored exactly once, or dead-lettered once with a reason. */
+    /**
+     * The invariant: every written record stored exactly once, or dead-lettered once with a reason; of records
+     * sharing an event id, all but one flagged, and no other record flagged.
+     */
     boolean held() {
-        return written > 0 && missing == 0 && duplicated == 0 && unexpected == 0 && dlqWithoutReason == 0;
+        return written > 0 && missing == 0 && duplicated == 0 && unexpected == 0 && dlqWithoutReason == 0
+                && reusedWrong == 0;
     }
 
     String describe() {
         return sink + ": written " + written + ", indexed " + indexed + ", in DLQ " + inDlq + ", missing " + missing
                 + (missing > 0 ? " e.g. " + missingSample : "") + ", duplicated " + duplicated
                 + (duplicated > 0 ? " e.g. " + duplicateSample : "") + ", unexpected " + unexpected
-                + ", dead letters without reason " + dlqWithoutReason + " (" + documents + " documents)";
+                + ", dead letters without reason " + dlqWithoutReason + (reusedExpected > 0 || reusedWrong > 0
+                ? ", reused-id flags due " + reusedExpected + " (wrong: " + reusedWrong + ")" : "")
+                + " (" + documents + " documents)";
     }
 }

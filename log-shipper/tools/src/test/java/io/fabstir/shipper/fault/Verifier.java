@@ -26,6 +26,7 @@ final class Verifier {
     private final Map<String, List<String>> stored = new HashMap<>();
     private final Map<String, List<String>> deadLettered = new HashMap<>();
     private final Set<String> unexpected = new HashSet<>();
+    private final Set<String> flaggedReused = new HashSet<>();
     private int withoutReason;
     private long documents;
 
@@ -66,6 +67,9 @@ final class Verifier {
             }
             v.documents++;
             tokens.forEach(t -> v.stored(t, d.index() + "/" + d.id()));
+            if (d.source().path("fabstir.flags").toString().contains("reused_event_id")) {
+                v.flaggedReused.addAll(tokens);
+            }
         });
         return v.tally("elasticsearch");
     }
@@ -133,8 +137,22 @@ final class Verifier {
                 }
             }
         }
+        int reusedExpected = 0;
+        int reusedWrong = 0;
+        Set<String> grouped = new HashSet<>();
+        if (!sink.equals("loki")) {
+            for (Set<String> group : ledger.sharedEventIds().values()) {
+                grouped.addAll(group);
+                reusedExpected += group.size() - 1;
+                long flagged = group.stream().filter(flaggedReused::contains).count();
+                if (flagged != group.size() - 1) {
+                    reusedWrong++;
+                }
+            }
+            reusedWrong += (int) flaggedReused.stream().filter(t -> !grouped.contains(t)).count();
+        }
         return new Tally(sink, written.size(), indexed, inDlq, missingCount, duplicated, unexpected.size(),
-                withoutReason, documents, missing, dupSample);
+                withoutReason, documents, missing, dupSample, reusedExpected, reusedWrong);
     }
 
     /** A field by dotted name, flat ({@code "a.b"}) as the edge writes it, or nested. */

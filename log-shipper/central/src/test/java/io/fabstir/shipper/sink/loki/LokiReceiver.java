@@ -65,7 +65,7 @@ public final class LokiReceiver implements AutoCloseable {
     }
 
     /** An https receiver presenting the certificate in {@code tls}. */
-    static LokiReceiver openTls(javax.net.ssl.SSLContext tls) throws IOException {
+    public static LokiReceiver openTls(javax.net.ssl.SSLContext tls) throws IOException {
         return new LokiReceiver(0, tls);
     }
 
@@ -144,7 +144,7 @@ public final class LokiReceiver implements AutoCloseable {
         }
     }
 
-    List<String> authorizations() {
+    public List<String> authorizations() {
         return List.copyOf(authorizations);
     }
 

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Opt-in: the Loki sink against a real Loki. Runs only when {@code FABSTIR_LOKI_URL} is set (e.g.
  * {@code http://127.0.0.1:3100}); skipped otherwise. Optional: {@code FABSTIR_LOKI_TENANT},
- * {@code FABSTIR_LOKI_USER} with {@code FABSTIR_LOKI_PASSWORD}, or {@code FABSTIR_LOKI_TOKEN}. Each format
+ * {@code FABSTIR_LOKI_USER} with {@code FABSTIR_LOKI_PASSWORD}, or {@code FABSTIR_LOKI_TOKEN} (to an http:// URL only
+ * with {@code FABSTIR_LOKI_ALLOW_PLAINTEXT=true}). Each format
  * (protobuf, JSON) pushes its own stream, which is read back through Loki's query API.
  */
 @Tag("integration")
@@ -69,6 +70,8 @@ class RealLokiOptInIntegrationTest {
             } else if (System.getenv("FABSTIR_LOKI_TOKEN") != null) {
                 b.bearerTokenEnv("FABSTIR_LOKI_TOKEN");
             }
+            // The operator's own Loki, named by the operator: credentials over http are their call here.
+            b.allowPlaintextCredentials("true".equals(System.getenv("FABSTIR_LOKI_ALLOW_PLAINTEXT")));
             IndexLoop loop = IndexLoop.builder().bootstrapServers(bootstrap).topic(topic)
                     .dlqTopic(topic + ".dlq").groupId("fabstir-loki-optin-" + run).registry(registry)
                     .sink(b.build()).build();
