@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,6 +47,8 @@ public final class FormatMapper implements Enricher {
     private final boolean keepOriginals;
     private final Rule[] custom;
     private final Rule[] builtin;
+    /** A record with none of these fields matches no built-in format: unknown records cost a few look-ups. */
+    private final String[] builtinGate;
     private final FormatCounter counter;
 
     private FormatMapper(boolean enabled, boolean keepOriginals, List<Rule> custom, List<Rule> builtin,
@@ -54,7 +57,21 @@ public final class FormatMapper implements Enricher {
         this.keepOriginals = keepOriginals;
         this.custom = custom.toArray(Rule[]::new);
         this.builtin = builtin.toArray(Rule[]::new);
+        this.builtinGate = gate(builtin);
         this.counter = counter;
+    }
+
+    /** The fields one of which every built-in alternative needs; null when some alternative needs none. */
+    private static String[] gate(List<Rule> rules) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (Rule rule : rules) {
+            List<String> needed = rule.keysOneOfWhichIsNeeded();
+            if (needed == null) {
+                return null;
+            }
+            keys.addAll(needed);
+        }
+        return keys.toArray(String[]::new);
     }
 
     /** The built-in formats, originals kept. */
@@ -94,6 +111,9 @@ public final class FormatMapper implements Enricher {
         if (isEcs(record.json())) {
             return ECS;
         }
+        if (builtinGate != null && !hasAny(record, builtinGate)) {
+            return null;
+        }
         for (Rule rule : builtin) {
             if (rule.matches(record)) {
                 return apply(rule, record);
@@ -111,6 +131,15 @@ public final class FormatMapper implements Enricher {
             return false;
         }
         return json.get("log.level") != null || (json.get("log") instanceof ObjectNode log && log.has("level"));
+    }
+
+    private static boolean hasAny(LogRecord record, String[] fields) {
+        for (String f : fields) {
+            if (record.get(f) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String apply(Rule rule, LogRecord record) {

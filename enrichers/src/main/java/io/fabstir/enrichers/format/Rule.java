@@ -20,13 +20,30 @@ final class Rule {
     final String name;
     final String dataset;
     final List<Move> moves;
-    private final List<Condition> alternatives;
+    /** Arrays, not lists: recognition runs on every record and must not allocate (no iterators). */
+    private final Condition[] alternatives;
 
     Rule(String name, String dataset, List<Condition> alternatives, List<Move> moves) {
         this.name = name;
         this.dataset = dataset;
-        this.alternatives = List.copyOf(alternatives);
+        this.alternatives = alternatives.toArray(Condition[]::new);
         this.moves = List.copyOf(moves);
+    }
+
+    /**
+     * One field each alternative needs present, so that a record holding none of them cannot match; null when
+     * an alternative needs no particular field (only {@code any} or {@code absent}).
+     */
+    List<String> keysOneOfWhichIsNeeded() {
+        List<String> keys = new ArrayList<>();
+        for (Condition c : alternatives) {
+            String k = c.aRequiredKey();
+            if (k == null) {
+                return null;
+            }
+            keys.add(k);
+        }
+        return keys;
     }
 
     boolean matches(LogRecord r) {
@@ -83,8 +100,10 @@ final class Rule {
         private final String[] absent;
         private final String[] text;
         private final String[] number;
-        private final Map<String, JsonNode> equals;
-        private final Map<String, Pattern> pattern;
+        private final String[] equalsKeys;
+        private final JsonNode[] equalsValues;
+        private final String[] patternKeys;
+        private final Pattern[] patterns;
 
         Condition(String key, MatchSpec m) {
             if (m == null || m.isEmpty()) {
@@ -96,17 +115,32 @@ final class Rule {
             absent = m.absent().toArray(String[]::new);
             text = m.text().toArray(String[]::new);
             number = m.number().toArray(String[]::new);
-            equals = m.equals();
-            Map<String, Pattern> p = new LinkedHashMap<>();
-            m.pattern().forEach((field, regex) -> {
+            equalsKeys = m.equals().keySet().toArray(String[]::new);
+            equalsValues = new JsonNode[equalsKeys.length];
+            for (int i = 0; i < equalsKeys.length; i++) {
+                equalsValues[i] = m.equals().get(equalsKeys[i]);
+            }
+            patternKeys = m.pattern().keySet().toArray(String[]::new);
+            patterns = new Pattern[patternKeys.length];
+            for (int i = 0; i < patternKeys.length; i++) {
+                String regex = m.pattern().get(patternKeys[i]);
                 try {
-                    p.put(field, Pattern.compile(regex, Pattern.DOTALL));
+                    patterns[i] = Pattern.compile(regex, Pattern.DOTALL);
                 } catch (PatternSyntaxException | NullPointerException e) {
-                    throw new FormatConfigException(key + ".pattern." + field, "is not a regular expression: "
-                            + (e instanceof PatternSyntaxException s ? s.getDescription() : "null"));
+                    throw new FormatConfigException(key + ".pattern." + patternKeys[i], "is not a regular "
+                            + "expression: " + (e instanceof PatternSyntaxException s ? s.getDescription() : "null"));
                 }
-            });
-            pattern = Map.copyOf(p);
+            }
+        }
+
+        /** A field this alternative needs present, or null when it needs none in particular. */
+        String aRequiredKey() {
+            for (String[] keys : new String[][] {has, text, number, equalsKeys, patternKeys}) {
+                if (keys.length > 0) {
+                    return keys[0];
+                }
+            }
+            return null;
         }
 
         boolean test(LogRecord r) {
@@ -135,14 +169,14 @@ final class Rule {
             if (any.length > 0 && !anyPresent(r)) {
                 return false;
             }
-            for (Map.Entry<String, JsonNode> e : equals.entrySet()) {
-                if (!sameValue(r.get(e.getKey()), e.getValue())) {
+            for (int i = 0; i < equalsKeys.length; i++) {
+                if (!sameValue(r.get(equalsKeys[i]), equalsValues[i])) {
                     return false;
                 }
             }
-            for (Map.Entry<String, Pattern> e : pattern.entrySet()) {
-                JsonNode v = r.get(e.getKey());
-                if (v == null || !v.isTextual() || !e.getValue().matcher(v.textValue()).matches()) {
+            for (int i = 0; i < patternKeys.length; i++) {
+                JsonNode v = r.get(patternKeys[i]);
+                if (v == null || !v.isTextual() || !patterns[i].matcher(v.textValue()).matches()) {
                     return false;
                 }
             }
