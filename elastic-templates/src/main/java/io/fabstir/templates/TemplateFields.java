@@ -119,6 +119,9 @@ public final class TemplateFields {
         if (objects.contains(path)) {
             return underDisabled(path, path.length()) ? Kind.FREE : Kind.OBJECT;
         }
+        if (dynamicType(path) != null) {
+            return Kind.LEAF; // labels.x: checked before the prefix walk, which allocates (the indexer's hot path)
+        }
         for (int dot = path.indexOf('.'); dot > 0; dot = path.indexOf('.', dot + 1)) {
             String prefix = path.substring(0, dot);
             if (leaves.containsKey(prefix) || dynamicType(prefix) != null) {
@@ -128,7 +131,7 @@ public final class TemplateFields {
                 return Kind.FREE;
             }
         }
-        return dynamicType(path) != null ? Kind.LEAF : Kind.UNMAPPED;
+        return Kind.UNMAPPED;
     }
 
     /** A disabled object strictly above {@code path} (the disabled object itself still refuses a scalar). */

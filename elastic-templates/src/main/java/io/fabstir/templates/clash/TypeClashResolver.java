@@ -57,10 +57,9 @@ public final class TypeClashResolver {
      * change, when there is none.
      */
     public List<Clash> resolve(ObjectNode doc) {
-        List<Pending> pending = new ArrayList<>(0);
-        scan(doc, "", pending);
-        if (pending.isEmpty()) {
-            return List.of();
+        List<Pending> pending = scan(doc, "", null);
+        if (pending == null) {
+            return List.of(); // the common case allocates nothing
         }
         List<Clash> clashes = new ArrayList<>(pending.size());
         ObjectNode originals = JsonNodeFactory.instance.objectNode();
@@ -82,7 +81,8 @@ public final class TypeClashResolver {
     private record Pending(ObjectNode owner, String key, String path, String leaf, ClashKind kind) {
     }
 
-    private void scan(ObjectNode obj, String prefix, List<Pending> out) {
+    /** Adds the clashes under {@code obj} to {@code out}, created on the first; returns it (null when none). */
+    private List<Pending> scan(ObjectNode obj, String prefix, List<Pending> out) {
         Iterator<Map.Entry<String, JsonNode>> it = obj.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -94,23 +94,23 @@ public final class TypeClashResolver {
             switch (fields.kind(path)) {
                 case OBJECT -> {
                     if (value.isObject()) {
-                        scan((ObjectNode) value, path + ".", out);
+                        out = scan((ObjectNode) value, path + ".", out);
                     } else if (value.isArray() && allObjects(value)) {
                         for (JsonNode element : value) {
                             if (element instanceof ObjectNode o) {
-                                scan(o, path + ".", out);
+                                out = scan(o, path + ".", out);
                             }
                         }
                     } else {
-                        out.add(new Pending(obj, e.getKey(), path, path, ClashKind.SCALAR_FOR_OBJECT));
+                        out = add(out, new Pending(obj, e.getKey(), path, path, ClashKind.SCALAR_FOR_OBJECT));
                     }
                 }
                 case LEAF -> {
                     if (value.isObject() || (value.isArray() && holdsContainer(value))) {
-                        out.add(new Pending(obj, e.getKey(), path, path, ClashKind.OBJECT_FOR_LEAF));
+                        out = add(out, new Pending(obj, e.getKey(), path, path, ClashKind.OBJECT_FOR_LEAF));
                     }
                 }
-                case BELOW_LEAF -> out.add(new Pending(obj, e.getKey(), path, leafAbove(path),
+                case BELOW_LEAF -> out = add(out, new Pending(obj, e.getKey(), path, leafAbove(path),
                         ClashKind.OBJECT_FOR_LEAF));
                 case FREE, UNMAPPED -> {
                     // nothing in the template constrains it (a dotted key reaching into the template is a path of
@@ -118,6 +118,13 @@ public final class TypeClashResolver {
                 }
             }
         }
+        return out;
+    }
+
+    private static List<Pending> add(List<Pending> out, Pending p) {
+        List<Pending> list = out == null ? new ArrayList<>(2) : out;
+        list.add(p);
+        return list;
     }
 
     /** Moves a scalar to its ECS field or a labels key; returns where it went, or null when nowhere was free. */
