@@ -40,10 +40,12 @@ public class FormatMapperBenchmark {
     static final Map<String, String> LINES = Map.of(
             "encoder", "{\"@timestamp\":\"2026-11-24T07:00:00.123456Z\",\"log.level\":\"INFO\","
                     + "\"message\":\"Job j-1 completed\",\"log.logger\":\"io.fabstir.node.JobRunner\","
-                    + "\"process.thread.name\":\"jobs-1\",\"service.name\":\"fabstir-node\",\"service.version\":\"1.4.2\","
+                    + "\"process.thread.name\":\"jobs-1\",\"service.name\":\"fabstir-node\","
+                    + "\"service.version\":\"1.4.2\","
                     + "\"event.id\":\"0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\","
                     + "\"trace.id\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"span.id\":\"00f067aa0ba902b7\","
-                    + "\"event.dataset\":\"fabstir.job\",\"event.action\":\"job.completed\",\"event.outcome\":\"success\","
+                    + "\"event.dataset\":\"fabstir.job\",\"event.action\":\"job.completed\","
+                    + "\"event.outcome\":\"success\","
                     + "\"event.duration\":1500000000,\"fabstir.job.id\":\"j-1\",\"fabstir.job.model\":\"llama\","
                     + "\"fabstir.job.tokens_used\":812}",
             "winston", "{\"event\":\"job.completed\",\"jobId\":\"job-42\",\"model\":\"llama-3-8b\",\"tokensUsed\":812,"

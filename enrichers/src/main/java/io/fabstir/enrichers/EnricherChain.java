@@ -12,10 +12,10 @@ import java.util.ServiceLoader;
 
 /**
  * The enrichers a record passes through, in this order: format mapping (when set: records of other loggers onto the
- * contract's fields, so that everything after sees contract names), timestamp normalisation, {@code event.id} assignment, edge
- * fields ({@code host.name}, {@code fabstir.node_id}, {@code deployment.environment}, static fields; each only where
- * the record has none), added and discovered enrichers, and last secret redaction, so that nothing an enricher
- * added escapes it.
+ * contract's fields, so that everything after sees contract names), timestamp normalisation, {@code event.id}
+ * assignment, edge fields ({@code host.name}, {@code fabstir.node_id}, {@code deployment.environment}, static fields;
+ * each only where the record has none), added and discovered enrichers, and last secret redaction, so that nothing an
+ * enricher added escapes it.
  */
 public final class EnricherChain implements Enricher {
 

@@ -49,7 +49,8 @@ public final class TypeClashResolver {
     }
 
     public static TypeClashResolver of(TemplateFields fields, ClashCounter counter) {
-        return new TypeClashResolver(Objects.requireNonNull(fields, "fields"), Objects.requireNonNull(counter, "counter"));
+        return new TypeClashResolver(Objects.requireNonNull(fields, "fields"),
+                Objects.requireNonNull(counter, "counter"));
     }
 
     /**

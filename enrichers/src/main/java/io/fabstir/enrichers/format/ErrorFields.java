@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 final class ErrorFields {
 
     /** an identifier path, then optionally ": message" */
-    private static final Pattern HEADLINE = Pattern.compile("([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)*)(?::\\s?(.*))?");
+    private static final Pattern HEADLINE =
+            Pattern.compile("([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)*)(?::\\s?(.*))?");
 
     private ErrorFields() {
     }

@@ -213,7 +213,8 @@ class FormatConfigTest {
     @Test
     void aCustomFormatNeedsAMatchThatCannotTakeEveryRecord() {
         assertThatThrownBy(() -> mapper("formats:\n  custom:\n    - name: x\n      dataset: d\n"))
-                .isInstanceOf(FormatConfigException.class).hasMessageStartingWith("formats.custom[0].match: is required");
+                .isInstanceOf(FormatConfigException.class)
+                .hasMessageStartingWith("formats.custom[0].match: is required");
         assertThatThrownBy(() -> mapper("formats:\n  custom:\n    - name: x\n      match: {}\n"))
                 .isInstanceOf(FormatConfigException.class)
                 .hasMessageStartingWith("formats.custom[0].match: needs at least one of");
