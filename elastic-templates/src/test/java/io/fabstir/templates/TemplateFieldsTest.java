@@ -71,6 +71,6 @@ class TemplateFieldsTest {
         assertThat(fields.type("fabstir.format")).isEqualTo("keyword");
         assertThat(fields.type("log.origin.file.line")).isEqualTo("long");
         assertThat(fields.type("process.name")).isEqualTo("keyword");
-        assertThat(fields.kind("http")).isEqualTo(Kind.OBJECT);
+        assertThat(fields.kind("fabstir.original")).isEqualTo(Kind.OBJECT);
     }
 }

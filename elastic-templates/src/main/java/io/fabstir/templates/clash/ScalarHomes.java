@@ -41,8 +41,6 @@ final class ScalarHomes {
             Map.entry("span", List.of(Home.any("span.id"))),
             Map.entry("transaction", List.of(Home.any("transaction.id"))),
             Map.entry("deployment", List.of(Home.any("deployment.environment"))),
-            Map.entry("url", List.of(Home.any("url.original"))),
-            Map.entry("http.response", List.of(Home.number("http.response.status_code"))),
             // ECS: tags is the list of keywords tagging an event; a scalar "labels" is one.
             Map.entry("labels", List.of(Home.any("tags"))),
             Map.entry("fabstir.job", List.of(Home.any("fabstir.job.id"))),
@@ -52,7 +50,7 @@ final class ScalarHomes {
 
     /** Objects whose scalar has no ECS field of its own: it goes to {@code labels.<path_with_underscores>}. */
     static final Set<String> LABELS = Set.of(
-            "log.origin", "http", "http.request", "fabstir", "fabstir.gpu.start", "fabstir.gpu.peak",
+            "log.origin", "fabstir", "fabstir.gpu.start", "fabstir.gpu.peak",
             "fabstir.gpu.avg", "fabstir.field", "fabstir.overflow", "fabstir.original", "fabstir.source");
 
     private ScalarHomes() {
@@ -63,7 +61,7 @@ final class ScalarHomes {
         return TABLE.getOrDefault(objectPath, List.of());
     }
 
-    /** The labels key a scalar at {@code objectPath} falls back to ({@code http} → {@code labels.http}). */
+    /** The labels key a scalar at {@code objectPath} falls back to ({@code log.origin} → {@code labels.log_origin}). */
     static String labelFor(String objectPath) {
         return "labels." + objectPath.replace('.', '_');
     }

@@ -59,7 +59,7 @@ class ClashesInElasticsearchTest {
                 "event", "{\"event\":\"job.failed\"}",
                 "user", "{\"user\":42}",
                 "process", "{\"process\":\"worker\"}",
-                "http", "{\"http\":\"GET /jobs\"}",
+                "fabstir", "{\"fabstir\":\"node-7\"}",
                 "labels", "{\"labels\":\"canary\"}",
                 "log", "{\"log\":\"a docker line\"}");
         Map<String, String> searchable = Map.of(
@@ -69,7 +69,7 @@ class ClashesInElasticsearchTest {
                 "event", "{\"term\":{\"event.action\":\"job.failed\"}}",
                 "user", "{\"term\":{\"user.id\":\"42\"}}",
                 "process", "{\"term\":{\"process.name\":\"worker\"}}",
-                "http", "{\"term\":{\"labels.http\":\"GET /jobs\"}}",
+                "fabstir", "{\"term\":{\"labels.fabstir\":\"node-7\"}}",
                 "labels", "{\"term\":{\"tags\":\"canary\"}}",
                 "log", "{\"match\":{\"message\":\"docker\"}}");
         for (Map.Entry<String, String> c : clashing.entrySet()) {

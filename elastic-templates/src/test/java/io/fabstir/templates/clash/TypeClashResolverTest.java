@@ -77,8 +77,14 @@ class TypeClashResolverTest {
     }
 
     @Test
-    void aStringHttpHasNoEcsFieldAndBecomesALabel() throws Exception {
-        assertThat(resolved("{\"http\":\"GET /jobs\"}").get("labels.http").asText()).isEqualTo("GET /jobs");
+    void aScalarWithNoEcsFieldOfItsOwnBecomesALabel() throws Exception {
+        assertThat(resolved("{\"log\":{\"origin\":\"main.go:12\"}}").get("labels.log_origin").asText())
+                .isEqualTo("main.go:12");
+    }
+
+    @Test
+    void aFieldTheTemplateDoesNotDeclareIsNoClash() throws Exception {
+        assertThat(resolver.resolve(doc("{\"http\":\"GET /jobs\",\"url\":\"https://x\"}"))).isEmpty();
     }
 
     @Test
