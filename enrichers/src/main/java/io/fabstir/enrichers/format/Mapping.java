@@ -68,7 +68,7 @@ final class Mapping {
 
     /** Marks the record as mapped, keeps the originals, and settles {@code event.dataset} and a job's outcome. */
     void finish(String format, String configuredDataset) {
-        r.put(FormatMapper.FORMAT, format);
+        set(FormatMapper.FORMAT, JsonNodeFactory.instance.textNode(format));
         if (originals != null) {
             if (r.get(FormatMapper.ORIGINAL) instanceof ObjectNode existing) {
                 Iterator<Map.Entry<String, JsonNode>> it = originals.fields();
@@ -77,18 +77,18 @@ final class Mapping {
                     existing.putIfAbsent(e.getKey(), e.getValue());
                 }
             } else {
-                r.put(FormatMapper.ORIGINAL, originals);
+                set(FormatMapper.ORIGINAL, originals);
             }
         }
         if (!r.has("event.dataset")) {
             String ds = eventDataset != null ? eventDataset
                     : configuredDataset != null ? configuredDataset
                     : r.has("fabstir.job.id") ? "fabstir.job" : DEFAULT_DATASET;
-            r.put("event.dataset", ds);
+            put("event.dataset", JsonNodeFactory.instance.textNode(ds));
         }
         if ("fabstir.job".equals(r.text("event.dataset")) && !r.has("event.outcome")
                 && (r.has("error.message") || r.has("error.type") || r.has("error.stack_trace"))) {
-            r.put("event.outcome", "failure"); // the guide logs a failed job as an error record with its jobId
+            put("event.outcome", JsonNodeFactory.instance.textNode("failure")); // the guide logs a failed job as an error record with its jobId
         }
     }
 
@@ -96,8 +96,18 @@ final class Mapping {
         if (r.has(target)) {
             return false;
         }
-        r.put(target, value);
+        // Set flat, not LogRecord.put: its clean-up of nested copies would drop an empty parent object ("error": {}).
+        r.json().set(target, value);
         return true;
+    }
+
+    /** Sets a field the mapper owns, replacing any value it had. */
+    private void set(String name, JsonNode value) {
+        if (r.has(name)) {
+            r.put(name, value);
+        } else {
+            r.json().set(name, value);
+        }
     }
 
     private boolean putText(String target, String value) {
@@ -156,8 +166,8 @@ final class Mapping {
                 if (GUIDE_JOB.matcher(e).matches()) {
                     eventDataset = "fabstir.job";
                     String outcome = outcome(e.substring(e.lastIndexOf('.') + 1));
-                    if (outcome != null && !r.has("event.outcome")) {
-                        r.put("event.outcome", outcome);
+                    if (outcome != null) {
+                        put("event.outcome", JsonNodeFactory.instance.textNode(outcome));
                     }
                 }
                 putText("event.action", e);

@@ -1,11 +1,15 @@
 package io.fabstir.enrichers.format;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabstir.enrichers.EnricherChain;
 import io.fabstir.enrichers.LogRecord;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -138,6 +142,47 @@ class FormatMapperTest {
         EnricherChain.builder().formats(mapper).build().enrich(r, Fixtures.ORIGIN);
         assertThat(r.toJson()).doesNotContain("hunter2secret");
         assertThat(r.get(FormatMapper.ORIGINAL).has("error")).isTrue();
+    }
+
+    /**
+     * Every fixture line with each of its fields replaced in turn by an odd value (null, empty, containers, huge or
+     * negative numbers, a long string): mapping never throws, and every field of the line is still in the record,
+     * where it was or under {@code fabstir.original}, with its value.
+     */
+    @Test
+    void oddValuesUnderEveryKnownFieldNeverThrowAndLoseNothing() {
+        String[] odd = {"null", "\"\"", "[]", "{}", "[1,{\"a\":2}]", "{\"x\":{\"y\":1}}", "1e308", "-1",
+            "true", "\"" + "x".repeat(10_000) + "\"", "99999999999999999999999"};
+        int checked = 0;
+        for (String format : FormatMapper.builtinNames()) {
+            for (Fixtures.Case c : Fixtures.load(format)) {
+                ObjectNode base = LogRecord.parse(c.line()).json();
+                for (Iterator<String> names = base.fieldNames(); names.hasNext(); ) {
+                    String field = names.next();
+                    for (String value : odd) {
+                        ObjectNode line = base.deepCopy();
+                        line.set(field, LogRecord.parse("{\"v\":" + value + "}").json().get("v"));
+                        LogRecord r = LogRecord.of(line.deepCopy());
+                        mapper.map(r);
+                        assertKept(line, r, c + " with " + field + "=" + value.substring(0, Math.min(20,
+                                value.length())));
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(1000);
+    }
+
+    private static void assertKept(ObjectNode line, LogRecord r, String what) {
+        JsonNode originals = r.json().get(FormatMapper.ORIGINAL);
+        for (Iterator<Map.Entry<String, JsonNode>> it = line.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode now = r.json().get(e.getKey());
+            JsonNode kept = originals == null ? null : originals.get(e.getKey());
+            assertThat(e.getValue().equals(now) || e.getValue().equals(kept))
+                    .as("%s: %s kept in %s", what, e.getKey(), r).isTrue();
+        }
     }
 
     @Test
