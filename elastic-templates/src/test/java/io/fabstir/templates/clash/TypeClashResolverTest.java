@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -181,6 +183,46 @@ class TypeClashResolverTest {
     void theCounterIsToldTheTemplatesBoundedName() throws Exception {
         resolved("{\"error\":\"boom\",\"labels\":{\"ctx\":{\"a\":1}}}");
         assertThat(counted).containsExactly("error/scalar_for_object", "labels.*/object_for_leaf");
+    }
+
+    /**
+     * Every path the template declares, given every shape of value, flat and nested: resolving leaves no clash
+     * behind (a second pass finds none), and whatever was moved is kept under fabstir.original.
+     */
+    @Test
+    void noClashIsLeftAnywhereInTheTemplateAndNothingIsLost() throws Exception {
+        TemplateFields fields = TemplateFields.logs();
+        Set<String> paths = new TreeSet<>(fields.objectPaths());
+        paths.addAll(fields.leafPaths().keySet());
+        paths.add("labels.custom");
+        String[] values = {"\"x\"", "7", "true", "[\"a\",\"b\"]", "[1,{\"a\":1}]", "{\"a\":{\"b\":1}}",
+            "[{\"a\":1}]"};
+        int clashes = 0;
+        for (String path : paths) {
+            for (String value : values) {
+                for (boolean nested : new boolean[] {false, true}) {
+                    ObjectNode d = nested ? nestedDoc(path, value) : doc("{\"" + path + "\":" + value + "}");
+                    List<Clash> found = resolver.resolve(d);
+                    assertThat(resolver.resolve(d)).as("%s = %s (nested %s) → %s", path, value, nested, d).isEmpty();
+                    for (Clash c : found) {
+                        assertThat(d.path(TypeClashResolver.ORIGINAL).get(c.path())).as("original of %s", c.path())
+                                .isNotNull();
+                    }
+                    clashes += found.size();
+                }
+            }
+        }
+        assertThat(clashes).isGreaterThan(100);
+    }
+
+    private static ObjectNode nestedDoc(String path, String value) throws Exception {
+        StringBuilder json = new StringBuilder();
+        String[] parts = path.split("\\.");
+        for (String part : parts) {
+            json.append("{\"").append(part).append("\":");
+        }
+        json.append(value).append("}".repeat(parts.length));
+        return doc(json.toString());
     }
 
     @Test
