@@ -44,9 +44,8 @@ final class Mapping {
                 yield level != null && put(m.to(), JsonNodeFactory.instance.textNode(level));
             }
             case MS_TO_NS -> {
-                BigDecimal ms = number(v);
-                yield ms != null && put(m.to(), JsonNodeFactory.instance.numberNode(
-                        ms.multiply(NANOS_PER_MILLI).setScale(0, RoundingMode.HALF_UP).longValue()));
+                Long ns = nanos(number(v));
+                yield ns != null && put(m.to(), JsonNodeFactory.instance.numberNode(ns));
             }
             case ERROR -> error(v);
             case STACK -> stack(v, true);
@@ -221,6 +220,18 @@ final class Mapping {
             }
         }
         return null;
+    }
+
+    /** Milliseconds as whole nanoseconds; null when there is no number or it does not fit a long. */
+    private static Long nanos(BigDecimal ms) {
+        if (ms == null) {
+            return null;
+        }
+        try {
+            return ms.multiply(NANOS_PER_MILLI).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        } catch (ArithmeticException e) {
+            return null;
+        }
     }
 
     private static BigDecimal number(JsonNode v) {

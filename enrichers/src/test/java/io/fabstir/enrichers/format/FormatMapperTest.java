@@ -94,6 +94,14 @@ class FormatMapperTest {
     }
 
     @Test
+    void aDurationTooLargeForNanosecondsStaysWhereItIs() {
+        LogRecord r = LogRecord.parse("{\"level\":\"info\",\"message\":\"m\",\"duration\":1e308}");
+        mapper.map(r);
+        assertThat(r.has("event.duration")).isFalse();
+        assertThat(r.get("duration").doubleValue()).isEqualTo(1e308);
+    }
+
+    @Test
     void aJobRecordWithAnErrorAndNoEventFailed() {
         LogRecord r = LogRecord.parse("{\"level\":\"error\",\"message\":\"Job processing failed\",\"jobId\":\"j-1\","
                 + "\"error\":\"boom\"}");
