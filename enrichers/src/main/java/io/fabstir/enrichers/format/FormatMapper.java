@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,17 +60,27 @@ public final class FormatMapper implements Enricher {
         this.counter = counter;
     }
 
-    /** The fields one of which every built-in alternative needs; null when some alternative needs none. */
-    private static String[] gate(List<Rule> rules) {
-        Set<String> keys = new LinkedHashSet<>();
+    /**
+     * A small set of fields such that every built-in alternative needs one of them (greedy set cover: the field most
+     * alternatives need first, the first listed on a tie); null when some alternative needs no field in particular.
+     */
+    static String[] gate(List<Rule> rules) {
+        List<Set<String>> open = new ArrayList<>();
         for (Rule rule : rules) {
-            List<String> needed = rule.keysOneOfWhichIsNeeded();
-            if (needed == null) {
-                return null;
-            }
-            keys.addAll(needed);
+            open.addAll(rule.requiredFields());
         }
-        return keys.toArray(String[]::new);
+        if (open.stream().anyMatch(Set::isEmpty)) {
+            return null;
+        }
+        List<String> gate = new ArrayList<>();
+        while (!open.isEmpty()) {
+            Map<String, Integer> needed = new LinkedHashMap<>();
+            open.forEach(fields -> fields.forEach(f -> needed.merge(f, 1, Integer::sum)));
+            String best = needed.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            gate.add(best);
+            open.removeIf(fields -> fields.contains(best));
+        }
+        return gate.toArray(String[]::new);
     }
 
     /** The built-in formats, originals kept. */
@@ -131,6 +140,11 @@ public final class FormatMapper implements Enricher {
             return false;
         }
         return json.get("log.level") != null || (json.get("log") instanceof ObjectNode log && log.has("level"));
+    }
+
+    /** The gate's fields (see {@link #gate}); null when there is none. */
+    List<String> builtinGate() {
+        return builtinGate == null ? null : List.of(builtinGate);
     }
 
     private static boolean hasAny(LogRecord record, String[] fields) {

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabstir.enrichers.LogRecord;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -30,20 +33,13 @@ final class Rule {
         this.moves = List.copyOf(moves);
     }
 
-    /**
-     * One field each alternative needs present, so that a record holding none of them cannot match; null when
-     * an alternative needs no particular field (only {@code any} or {@code absent}).
-     */
-    List<String> keysOneOfWhichIsNeeded() {
-        List<String> keys = new ArrayList<>();
+    /** For each alternative, the fields it needs present (has, text, number, equals, pattern), in that order. */
+    List<Set<String>> requiredFields() {
+        List<Set<String>> out = new ArrayList<>();
         for (Condition c : alternatives) {
-            String k = c.aRequiredKey();
-            if (k == null) {
-                return null;
-            }
-            keys.add(k);
+            out.add(c.requiredFields());
         }
-        return keys;
+        return out;
     }
 
     boolean matches(LogRecord r) {
@@ -133,14 +129,12 @@ final class Rule {
             }
         }
 
-        /** A field this alternative needs present, or null when it needs none in particular. */
-        String aRequiredKey() {
+        Set<String> requiredFields() {
+            Set<String> out = new LinkedHashSet<>();
             for (String[] keys : new String[][] {has, text, number, equalsKeys, patternKeys}) {
-                if (keys.length > 0) {
-                    return keys[0];
-                }
+                out.addAll(Arrays.asList(keys));
             }
-            return null;
+            return out;
         }
 
         boolean test(LogRecord r) {

@@ -53,6 +53,11 @@ class FormatMapperTest {
     }
 
     @Test
+    void aRecordWithNoLevelLevelnameOrVersionIsPassedOverAfterThreeLookUps() {
+        assertThat(mapper.builtinGate()).containsExactly("level", "@version", "levelname");
+    }
+
+    @Test
     void aLevelAloneIsNotEnoughToGuessAFormat() {
         String line = "{\"level\":\"info\",\"payload\":{\"a\":1}}";
         LogRecord r = LogRecord.parse(line);
