@@ -1,17 +1,11 @@
 package io.fabstir.enrichers.format;
 
-/** A {@code formats:} setting that cannot work, naming its YAML key and what to do about it. */
-public final class FormatConfigException extends IllegalArgumentException {
+import io.fabstir.enrichers.SettingException;
 
-    private final String key;
+/** A {@code formats:} setting that cannot work, naming its YAML key and what to do about it. */
+public final class FormatConfigException extends SettingException {
 
     public FormatConfigException(String key, String message) {
-        super(key + ": " + message);
-        this.key = key;
-    }
-
-    /** The YAML key, e.g. {@code formats.custom[0].match}. */
-    public String key() {
-        return key;
+        super(key, message);
     }
 }
