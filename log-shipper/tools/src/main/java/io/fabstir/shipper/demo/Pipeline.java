@@ -51,6 +51,7 @@ final class Pipeline implements AutoCloseable {
                 .checkpointInterval(Duration.ofMillis(500))
                 .build();
         EnricherChain chain = EnricherChain.builder()
+                .formats(cfg.formatMapper(ShipperMetrics.get()::recordMapped))
                 .hostName(cfg.hostName()).nodeId(cfg.nodeId()).environment(cfg.environment())
                 .redactor(Redactor.defaults())
                 .build();
@@ -72,7 +73,7 @@ final class Pipeline implements AutoCloseable {
                 .bootstrapServers(bootstrapServers)
                 .topic(TOPIC).groupId(GROUP)
                 .registry(MetricsEndpoint.registry())
-                .sink(ElasticsearchSink.builder().client(client).flushInterval(Duration.ofMillis(200)))
+                .sink(ElasticsearchSink.builder().client(client).flushInterval(Duration.ofMillis(200)).build())
                 .build();
         indexThread = new Thread(loop, "demo-index");
         indexThread.start();
