@@ -164,6 +164,16 @@ public final class TemplateFields {
     }
 
     /**
+     * Whether the template says anything about the paths below this one: true for a declared object that is not
+     * {@code enabled: false} (nor below one); false for a leaf, a disabled object and an undeclared path. Everything
+     * below an undeclared path is undeclared too (the template's property names have no dots, so the parents of every
+     * declared path are declared objects), so a streaming check can skip such a subtree whole.
+     */
+    public boolean constrainsBelow(String path) {
+        return objects.contains(path) && !disabled.contains(path) && !underDisabled(path, path.length());
+    }
+
+    /**
      * The template's name for a path, bounded in number (for metric labels): the declared path, or the dynamic
      * template's pattern ({@code labels.*}) for a path only a pattern matches.
      */

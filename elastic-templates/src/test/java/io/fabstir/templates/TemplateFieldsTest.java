@@ -60,6 +60,29 @@ class TemplateFieldsTest {
     }
 
     @Test
+    void onlyAnEnabledDeclaredObjectConstrainsWhatIsBelowIt() {
+        assertThat(fields.constrainsBelow("log")).isTrue();
+        assertThat(fields.constrainsBelow("labels")).isTrue();
+        assertThat(fields.constrainsBelow("fabstir.original")).isFalse();
+        assertThat(fields.constrainsBelow("fabstir.overflow.x")).isFalse();
+        assertThat(fields.constrainsBelow("log.level")).isFalse();
+        assertThat(fields.constrainsBelow("requestId")).isFalse();
+    }
+
+    @Test
+    void theParentsOfEveryDeclaredPathAreDeclaredObjects() {
+        // What lets a check skip everything below an undeclared path: nothing below one can be declared.
+        java.util.List<String> paths = new java.util.ArrayList<>(fields.leafPaths().keySet());
+        paths.addAll(fields.objectPaths());
+        paths.add("labels.x"); // the dynamic template's place
+        for (String path : paths) {
+            for (int dot = path.indexOf('.'); dot > 0; dot = path.indexOf('.', dot + 1)) {
+                assertThat(fields.objectPaths()).as("parent of " + path).contains(path.substring(0, dot));
+            }
+        }
+    }
+
+    @Test
     void declaredNameIsBoundedByTheTemplate() {
         assertThat(fields.declaredName("error")).isEqualTo("error");
         assertThat(fields.declaredName("labels.attempt")).isEqualTo("labels.*");

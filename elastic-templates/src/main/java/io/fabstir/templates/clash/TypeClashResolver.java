@@ -53,11 +53,21 @@ public final class TypeClashResolver {
                 Objects.requireNonNull(counter, "counter"));
     }
 
+    /** The template shapes it repairs against. */
+    public TemplateFields fields() {
+        return fields;
+    }
+
     /**
      * Settles every clash in {@code doc} (flat, nested or mixed dotted names) and returns them; an empty list, and no
      * change, when there is none.
      */
     public List<Clash> resolve(ObjectNode doc) {
+        return resolve(doc, counter);
+    }
+
+    /** As {@link #resolve(ObjectNode)}, telling {@code counter} (instead of this resolver's) of each clash. */
+    public List<Clash> resolve(ObjectNode doc, ClashCounter counter) {
         List<Pending> pending = scan(doc, "", null);
         if (pending == null) {
             return List.of(); // the common case allocates nothing

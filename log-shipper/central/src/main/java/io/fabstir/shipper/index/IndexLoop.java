@@ -91,12 +91,14 @@ public final class IndexLoop implements Runnable, AutoCloseable {
         Objects.requireNonNull(b.sink, "sink");
         Objects.requireNonNull(b.bootstrapServers, "bootstrapServers");
         this.topic = b.topic;
-        this.transform = b.transform;
         this.maxInFlight = b.maxInFlight;
         this.commitInterval = b.commitInterval;
         this.drainTimeout = b.drainTimeout;
         this.sink = b.sink;
         this.metrics = SinkMetrics.of(b.registry, sink.name());
+        // One transform for the sink: its type-clash repairs are counted under the sink's label, as its other metrics.
+        this.transform = b.transform != null ? b.transform
+                : Transform.normalizing(b.normalizer, (field, kind) -> metrics.typeClash(field, kind.label()));
         String groupId = b.groupId != null ? b.groupId : "fabstir-indexer-" + sink.name();
         String clientId = b.clientId != null ? b.clientId : "fabstir-indexer-" + sink.name();
 
@@ -433,7 +435,8 @@ public final class IndexLoop implements Runnable, AutoCloseable {
         private String dlqTopic = "fabstir.logs.dlq";
         private final Map<String, String> kafkaProperties = new HashMap<>();
         private Sink sink;
-        private Transform transform = Transform.normalizing(RecordNormalizer.defaults());
+        private Transform transform;
+        private RecordNormalizer normalizer = RecordNormalizer.defaults();
         private PrometheusRegistry registry = MetricsEndpoint.registry();
         private int maxInFlight = 20_000;
         private Duration commitInterval = Duration.ofSeconds(1);
@@ -483,14 +486,17 @@ public final class IndexLoop implements Runnable, AutoCloseable {
             return this;
         }
 
-        /** The step between consume and sink (default: {@link RecordNormalizer#defaults()}). */
+        /** The step between consume and sink (default: {@link RecordNormalizer#defaults()}, see {@link #normalizer}). */
         public Builder transform(Transform transform) {
             this.transform = Objects.requireNonNull(transform, "transform");
             return this;
         }
 
+        /** The step between consume and sink is this normaliser, its type-clash repairs counted under the sink. */
         public Builder normalizer(RecordNormalizer normalizer) {
-            return transform(Transform.normalizing(normalizer));
+            this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
+            this.transform = null;
+            return this;
         }
 
         public Builder registry(PrometheusRegistry registry) {

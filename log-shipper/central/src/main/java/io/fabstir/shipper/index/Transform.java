@@ -2,6 +2,7 @@ package io.fabstir.shipper.index;
 
 import io.fabstir.shipper.normalize.Normalized;
 import io.fabstir.shipper.normalize.RecordNormalizer;
+import io.fabstir.templates.clash.ClashCounter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.time.Instant;
@@ -25,11 +26,16 @@ public interface Transform {
 
     /** The normaliser's repairs, timestamp window and id rules ({@link RecordNormalizer}). */
     static Transform normalizing(RecordNormalizer normalizer) {
+        return normalizing(normalizer, ClashCounter.NONE);
+    }
+
+    /** As {@link #normalizing(RecordNormalizer)}, telling {@code clashes} of each type clash repaired. */
+    static Transform normalizing(RecordNormalizer normalizer, ClashCounter clashes) {
         return new Transform() {
             @Override
             public Normalized apply(ConsumerRecord<byte[], byte[]> r) {
                 // The record's Kafka timestamp, not the clock, anchors its timestamp window: a redelivery is judged alike.
-                return normalizer.normalize(r.value(), r.topic(), r.partition(), r.offset(), r.timestamp());
+                return normalizer.normalize(r.value(), r.topic(), r.partition(), r.offset(), r.timestamp(), clashes);
             }
 
             @Override
