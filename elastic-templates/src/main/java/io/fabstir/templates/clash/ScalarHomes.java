@@ -41,6 +41,10 @@ final class ScalarHomes {
             Map.entry("span", List.of(Home.any("span.id"))),
             Map.entry("transaction", List.of(Home.any("transaction.id"))),
             Map.entry("deployment", List.of(Home.any("deployment.environment"))),
+            // ECS: url.original is the URL as it was written, unparsed.
+            Map.entry("url", List.of(Home.any("url.original"))),
+            // A bare number under http.response is its status code (pino-http, morgan); anything else is a label.
+            Map.entry("http.response", List.of(Home.number("http.response.status_code"))),
             // ECS: tags is the list of keywords tagging an event; a scalar "labels" is one.
             Map.entry("labels", List.of(Home.any("tags"))),
             Map.entry("fabstir.job", List.of(Home.any("fabstir.job.id"))),
@@ -50,7 +54,7 @@ final class ScalarHomes {
 
     /** Objects whose scalar has no ECS field of its own: it goes to {@code labels.<path_with_underscores>}. */
     static final Set<String> LABELS = Set.of(
-            "log.origin", "fabstir", "fabstir.gpu.start", "fabstir.gpu.peak",
+            "log.origin", "http", "http.request", "fabstir", "fabstir.gpu.start", "fabstir.gpu.peak",
             "fabstir.gpu.avg", "fabstir.field", "fabstir.overflow", "fabstir.original", "fabstir.source");
 
     private ScalarHomes() {

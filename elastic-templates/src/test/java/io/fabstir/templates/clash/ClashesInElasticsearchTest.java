@@ -61,7 +61,8 @@ class ClashesInElasticsearchTest {
                 "process", "{\"process\":\"worker\"}",
                 "fabstir", "{\"fabstir\":\"node-7\"}",
                 "labels", "{\"labels\":\"canary\"}",
-                "log", "{\"log\":\"a docker line\"}");
+                "log", "{\"log\":\"a docker line\"}",
+                "url", "{\"url\":\"https://api.fabstir.net/jobs?id=7\"}");
         Map<String, String> searchable = Map.of(
                 "error", "{\"match\":{\"error.message\":\"CUDA\"}}",
                 "host", "{\"term\":{\"host.name\":\"gpu-7\"}}",
@@ -71,7 +72,8 @@ class ClashesInElasticsearchTest {
                 "process", "{\"term\":{\"process.name\":\"worker\"}}",
                 "fabstir", "{\"term\":{\"labels.fabstir\":\"node-7\"}}",
                 "labels", "{\"term\":{\"tags\":\"canary\"}}",
-                "log", "{\"match\":{\"message\":\"docker\"}}");
+                "log", "{\"match\":{\"message\":\"docker\"}}",
+                "url", "{\"term\":{\"url.original\":\"https://api.fabstir.net/jobs?id=7\"}}");
         for (Map.Entry<String, String> c : clashing.entrySet()) {
             String body = "{\"@timestamp\":\"2026-11-24T07:00:00.000Z\"," + c.getValue().substring(1);
             assertThatThrownBy(() -> put("raw-" + c.getKey(), body)).as(c.getKey())

@@ -86,7 +86,15 @@ class TypeClashResolverTest {
 
     @Test
     void aFieldTheTemplateDoesNotDeclareIsNoClash() throws Exception {
-        assertThat(resolver.resolve(doc("{\"http\":\"GET /jobs\",\"url\":\"https://x\"}"))).isEmpty();
+        assertThat(resolver.resolve(doc("{\"requestId\":\"r-1\",\"req\":\"GET /jobs\"}"))).isEmpty();
+    }
+
+    @Test
+    void aStringUrlIsItsOriginalABareResponseNumberItsStatusAndAStringHttpALabel() throws Exception {
+        ObjectNode d = resolved("{\"url\":\"https://x/jobs?id=1\",\"http\":{\"response\":503},\"labels.x\":\"y\"}");
+        assertThat(d.get("url.original").asText()).isEqualTo("https://x/jobs?id=1");
+        assertThat(d.at("/http/response.status_code").asInt()).isEqualTo(503);
+        assertThat(resolved("{\"http\":\"GET /jobs\"}").get("labels.http").asText()).isEqualTo("GET /jobs");
     }
 
     @Test
