@@ -15,15 +15,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The per-format fixtures under {@code src/test/resources/formats}, and the edge chain they run through. */
-final class Fixtures {
+/**
+ * The per-format fixtures under {@code src/test/resources/formats}, and the edge chain they run through. Public for
+ * the end-to-end tests (shipper-tools), which send the same lines through {@code tail}, Kafka and {@code index}.
+ */
+public final class Fixtures {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** A fixed ingest time: no test depends on the day it runs. */
     static final RecordOrigin ORIGIN = new RecordOrigin("2049:1:fixture", "/logs/app.json", 0,
             Instant.parse("2026-11-24T07:00:00Z"));
 
     /** One case: a line as the library writes it, and what the record must hold after the edge chain. */
-    record Case(String format, String name, String line, JsonNode expect, List<String> absent, List<String> original) {
+    public record Case(String format, String name, String line, JsonNode expect, List<String> absent,
+                       List<String> original) {
         @Override
         public String toString() {
             return format + ": " + name;
@@ -33,11 +37,11 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    static boolean exists(String format) {
+    public static boolean exists(String format) {
         return Fixtures.class.getResource("/formats/" + format + ".yaml") != null;
     }
 
-    static List<Case> load(String format) {
+    public static List<Case> load(String format) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/formats/" + format + ".yaml")) {
             JsonNode root = YAML.readTree(in);
             List<Case> cases = new ArrayList<>();
@@ -69,7 +73,7 @@ final class Fixtures {
     }
 
     /** JSON equality, numbers by value (an int in the fixture equals a long in the record). */
-    static boolean same(JsonNode actual, JsonNode expected) {
+    public static boolean same(JsonNode actual, JsonNode expected) {
         if (actual == null) {
             return false;
         }
