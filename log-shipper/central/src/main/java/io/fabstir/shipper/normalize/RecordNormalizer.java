@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Makes a Kafka value safe to index. Thread-safe.
@@ -303,7 +304,7 @@ public final class RecordNormalizer {
 
         /** How type clashes are repaired (default: against the bundled {@code fabstir-logs} templates). */
         public Builder typeClashes(TypeClashResolver clashes) {
-            this.clashes = java.util.Objects.requireNonNull(clashes, "clashes");
+            this.clashes = Objects.requireNonNull(clashes, "clashes");
             return this;
         }
 

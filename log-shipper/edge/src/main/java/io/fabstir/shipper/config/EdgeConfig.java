@@ -5,6 +5,7 @@ import io.fabstir.enrichers.format.FormatConfig;
 import io.fabstir.enrichers.format.FormatConfigException;
 import io.fabstir.enrichers.format.FormatCounter;
 import io.fabstir.enrichers.format.FormatMapper;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
