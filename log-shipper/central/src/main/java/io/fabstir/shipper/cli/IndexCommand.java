@@ -1,25 +1,24 @@
 package io.fabstir.shipper.cli;
 
 import io.fabstir.shipper.index.IndexLoop;
+import io.fabstir.shipper.metrics.MetricsEndpoint;
 import io.fabstir.shipper.normalize.RecordNormalizer;
 import io.fabstir.shipper.sink.Sink;
 import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
-import io.fabstir.shipper.sink.loki.LokiConfig;
-import io.fabstir.shipper.sink.loki.LokiSink;
 import io.fabstir.shipper.sink.elasticsearch.EsConnection;
 import io.fabstir.shipper.sink.elasticsearch.IndexNames;
-import io.fabstir.shipper.metrics.MetricsEndpoint;
+import io.fabstir.shipper.sink.loki.LokiConfig;
+import io.fabstir.shipper.sink.loki.LokiSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.concurrent.Callable;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**

@@ -144,7 +144,7 @@ public final class TailThroughputBenchmark {
         }
     }
 
-    private static Sample measureUntilOffset(Process p, String bootstrap, String topic, long target, long launch)
+    static Sample measureUntilOffset(Process p, String bootstrap, String topic, long target, long launch)
             throws Exception {
         Sample s = new Sample();
         TopicPartition tp = new TopicPartition(topic, 0);
@@ -185,11 +185,16 @@ public final class TailThroughputBenchmark {
         throw new IllegalStateException("did not reach " + target + " records in " + topic);
     }
 
+    /** The encoder's job records (what {@link EdgeJarBenchmark} ships). */
+    static long writeRecords(Path file, int lines) throws IOException {
+        return writeRecords(file, lines, true);
+    }
+
     /**
      * Job records, as the Fabstir encoder writes them ({@code encoder}) or as the Fabstir guide's winston node logs the
      * same jobs ({@code logger.info('job completed', {event, jobId, model, tokensUsed, duration, ...})}).
      */
-    private static long writeRecords(Path file, int lines, boolean encoder) throws IOException {
+    static long writeRecords(Path file, int lines, boolean encoder) throws IOException {
         Random r = new Random(42);
         String[] models = {"llama-3-8b", "mistral-7b", "qwen2-72b", "sdxl-1.0"};
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -260,7 +265,7 @@ public final class TailThroughputBenchmark {
         return n == 0 ? 0 : total / Math.min(n, max);
     }
 
-    private static double cpuSeconds(long pid) {
+    static double cpuSeconds(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -284,7 +289,7 @@ public final class TailThroughputBenchmark {
     }
 
     /** Eden + survivors + old generation in use, from {@code jstat -gc}. */
-    private static long heapUsedMb(long pid) {
+    static long heapUsedMb(long pid) {
         try {
             Process p = new ProcessBuilder("jstat", "-gc", String.valueOf(pid)).redirectErrorStream(true).start();
             List<String> out = new String(p.getInputStream().readAllBytes()).lines().toList();
@@ -306,7 +311,7 @@ public final class TailThroughputBenchmark {
         }
     }
 
-    private static String java() {
+    static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }
