@@ -352,8 +352,7 @@ public final class Demo {
             }
             Thread.sleep(250);
         } while (System.nanoTime() - deadline < 0);
-        console.step("the log folder holds %,d records (the node's, the winston node's, the chain monitor's); %,d are "
-                + "in Elasticsearch%s", written, stored,
+        console.step("the log files hold %,d records; %,d are in Elasticsearch%s", written, stored,
                 stored >= written ? "" : " (still missing after " + DRAIN_TIMEOUT.toSeconds() + " s: see demo.log)");
     }
 
