@@ -1,5 +1,6 @@
 package io.fabstir.enrichers;
 
+import io.fabstir.enrichers.format.FormatMapper;
 import io.fabstir.enrichers.redact.Redactor;
 
 import java.util.ArrayList;
@@ -10,10 +11,11 @@ import java.util.Objects;
 import java.util.ServiceLoader;
 
 /**
- * The enrichers a record passes through, in this order: timestamp normalisation, {@code event.id} assignment, edge
- * fields ({@code host.name}, {@code fabstir.node_id}, {@code deployment.environment}, static fields; each only where
- * the record has none), added and discovered enrichers, and last secret redaction, so that nothing an enricher
- * added escapes it.
+ * The enrichers a record passes through, in this order: format mapping (when set: records of other loggers onto the
+ * contract's fields, so that everything after sees contract names), timestamp normalisation, {@code event.id}
+ * assignment, edge fields ({@code host.name}, {@code fabstir.node_id}, {@code deployment.environment}, static fields;
+ * each only where the record has none), added and discovered enrichers, and last secret redaction, so that nothing an
+ * enricher added escapes it.
  */
 public final class EnricherChain implements Enricher {
 
@@ -45,6 +47,7 @@ public final class EnricherChain implements Enricher {
         private Redactor redactor = Redactor.defaults();
         private final List<Enricher> extra = new ArrayList<>();
         private boolean normaliseTimestamps = true;
+        private FormatMapper formats;
 
         private Builder() {
         }
@@ -91,6 +94,15 @@ public final class EnricherChain implements Enricher {
             return this;
         }
 
+        /**
+         * Maps records of the common structured loggers onto the contract first, before timestamp normalisation
+         * reads the {@code @timestamp} it moved there; null (the default) ships every record as written.
+         */
+        public Builder formats(FormatMapper formats) {
+            this.formats = formats;
+            return this;
+        }
+
         /** An enricher run after the built-in field enrichers and before redaction. */
         public Builder add(Enricher enricher) {
             extra.add(Objects.requireNonNull(enricher, "enricher"));
@@ -113,6 +125,9 @@ public final class EnricherChain implements Enricher {
 
         public EnricherChain build() {
             List<Enricher> list = new ArrayList<>();
+            if (formats != null) {
+                list.add(formats);
+            }
             if (normaliseTimestamps) {
                 list.add(new Timestamps());
             }

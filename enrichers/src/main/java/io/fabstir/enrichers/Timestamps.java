@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * Rewrites {@code @timestamp} as UTC ISO-8601 with at least millisecond precision. Accepts ISO-8601 with {@code Z},
- * {@code +05:30}, {@code +0530} or {@code +05} offsets ({@code T} or space between date and time), epoch numbers in
+ * {@code +05:30}, {@code +0530} or {@code +05} offsets ({@code T} or space between date and time, and Python
+ * logging's comma before the milliseconds), epoch numbers in
  * seconds, milliseconds, microseconds or nanoseconds (as JSON numbers or digit strings). A time without a zone is
  * read as UTC and marked {@code fabstir.timestamp_source: "assumed_utc"}. A missing or unusable value becomes the
  * ingest time, marked {@code fabstir.timestamp_source: "ingest"}, and an unusable original is kept in
@@ -110,6 +111,9 @@ final class Timestamps implements Enricher {
     private static Parsed fromText(String s) {
         if (s.isEmpty()) {
             return null;
+        }
+        if (s.length() > 20 && s.charAt(19) == ',' && s.charAt(10) == ' ') {
+            s = s.substring(0, 19) + '.' + s.substring(20); // Python logging's asctime: "2024-03-05 14:07:09,123"
         }
         if (s.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.') && s.indexOf('.') == s.lastIndexOf('.')) {
             try {

@@ -1,5 +1,6 @@
 package io.fabstir.enrichers;
 
+import io.fabstir.enrichers.format.FormatMapper;
 import io.fabstir.enrichers.redact.Redactor;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,24 @@ class EnricherChainTest {
         assertThat(r.text("fabstir.node_id")).isEqualTo("node-7");
         assertThat(r.text("labels.region")).isEqualTo("eu-west");
         assertThat(r.text("deployment.environment")).as("the record's own value wins").isEqualTo("staging");
+    }
+
+    @Test
+    void formatMappingRunsFirstSoTheTimestampItMovedIsNormalised() {
+        LogRecord r = LogRecord.parse("{\"level\":30,\"time\":1795503600123,\"msg\":\"hi\"}");
+        EnricherChain.builder().formats(FormatMapper.defaults()).build().enrich(r, ORIGIN);
+        assertThat(r.text("@timestamp")).isEqualTo("2026-11-24T07:00:00.123Z");
+        assertThat(r.has("fabstir.timestamp_source")).isFalse();
+        assertThat(r.text("message")).isEqualTo("hi");
+    }
+
+    @Test
+    void withoutFormatsARecordShipsAsWritten() {
+        LogRecord r = LogRecord.parse("{\"level\":30,\"time\":1795503600123,\"msg\":\"hi\"}");
+        chain().enrich(r, ORIGIN);
+        assertThat(r.text("msg")).isEqualTo("hi");
+        assertThat(r.has("fabstir.format")).isFalse();
+        assertThat(r.text("fabstir.timestamp_source")).isEqualTo("ingest");
     }
 
     @Test

@@ -86,6 +86,13 @@ class TimestampsTest {
     }
 
     @Test
+    void pythonLoggingsAsctimeWithACommaBeforeTheMillisIsReadAsUtcAndMarked() {
+        LogRecord r = normalise("{\"@timestamp\":\"2026-11-24 07:00:00,123\"}");
+        assertThat(r.text("@timestamp")).isEqualTo("2026-11-24T07:00:00.123Z");
+        assertThat(r.text(Timestamps.SOURCE)).isEqualTo("assumed_utc");
+    }
+
+    @Test
     void missingTimestampBecomesIngestTimeAndIsMarked() {
         LogRecord r = normalise("{\"message\":\"x\"}");
         assertThat(r.text("@timestamp")).isEqualTo("2026-11-24T07:00:00.123Z");

@@ -59,6 +59,11 @@ class OneCommandDemoTest {
             assertThat(row.find()).as("index listing row for " + dataset + "\n" + out).isTrue();
             assertThat(Long.parseLong(row.group(1).replace(",", ""))).as(out).isPositive();
         }
+        // The winston node the demo writes itself: every line in Elasticsearch, its failures found by the saved search.
+        Matcher winston = Pattern.compile("([\\d,]+) lines written, ([\\d,]+) in Elasticsearch").matcher(out);
+        assertThat(winston.find()).as(out).isTrue();
+        assertThat(winston.group(2)).as(out).isEqualTo(winston.group(1)).isNotEqualTo("0");
+        assertThat(out).containsPattern("Fabstir: failed jobs: [1-9][\\d,]* hits among them");
         assertThat(out).containsPattern("time to first searchable record: \\d+\\.\\d s from the command's start")
                 .containsPattern("total demo time: \\d+\\.\\d s")
                 .contains("Fabstir: failed jobs:", "Fabstir: audit trail:", "Fabstir: slow operations:");

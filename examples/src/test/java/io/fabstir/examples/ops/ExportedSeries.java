@@ -147,6 +147,7 @@ final class ExportedSeries {
         m.unparsed();
         m.error("send");
         m.fileLag("/var/log/fabstir/fabstir.json", 10);
+        m.recordMapped("winston");
         List<Series> out = new ArrayList<>(scrape(io.fabstir.shipper.metrics.MetricsEndpoint.registry()));
         // One metrics class for every sink, labelled by sink: driven here as the loop and the sinks drive it.
         PrometheusRegistry sinks = new PrometheusRegistry();
@@ -157,6 +158,7 @@ final class ExportedSeries {
             s.retry();
             s.batch(0.1);
             s.lag(0, 1);
+            s.typeClash("error", "scalar_for_object");
         }
         out.addAll(scrape(sinks));
         return out;

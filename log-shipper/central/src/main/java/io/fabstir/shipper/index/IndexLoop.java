@@ -98,12 +98,6 @@ public final class IndexLoop implements Runnable, AutoCloseable {
         Objects.requireNonNull(b.bootstrapServers, "bootstrapServers");
         this.topic = b.topic;
         this.nodeTopics = b.nodeTopics;
-        if (b.transform != null) {
-            this.transform = b.transform;
-        } else {
-            this.transform = Transform.identified(b.normalizer, nodeTopics == null ? Provenance.selfDeclared()
-                    : Provenance.nodeTopics(nodeTopics));
-        }
         String dlq = b.dlqTopic != null ? b.dlqTopic : nodeTopics != null ? "fabstir.dlq" : "fabstir.logs.dlq";
         if (nodeTopics != null) {
             nodeTopics.checkOutside("dead-letter topic", dlq);
@@ -113,6 +107,10 @@ public final class IndexLoop implements Runnable, AutoCloseable {
         this.drainTimeout = b.drainTimeout;
         this.sink = b.sink;
         this.metrics = SinkMetrics.of(b.registry, sink.name());
+        // One transform for the sink: its type-clash repairs are counted under the sink's label, as its other metrics.
+        this.transform = b.transform != null ? b.transform
+                : Transform.identified(b.normalizer, nodeTopics == null ? Provenance.selfDeclared()
+                        : Provenance.nodeTopics(nodeTopics), (field, kind) -> metrics.typeClash(field, kind.label()));
         String groupId = b.groupId != null ? b.groupId : "fabstir-indexer-" + sink.name();
         String clientId = b.clientId != null ? b.clientId : "fabstir-indexer-" + sink.name();
 
@@ -554,7 +552,10 @@ public final class IndexLoop implements Runnable, AutoCloseable {
             return this;
         }
 
-        /** The normaliser of the default transform (default {@link RecordNormalizer#defaults()}). */
+        /**
+         * The normaliser of the default transform (default {@link RecordNormalizer#defaults()}); its type-clash
+         * repairs are counted under the sink.
+         */
         public Builder normalizer(RecordNormalizer normalizer) {
             this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
             return this;

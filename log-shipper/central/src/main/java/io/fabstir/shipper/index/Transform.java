@@ -3,6 +3,7 @@ package io.fabstir.shipper.index;
 import io.fabstir.shipper.identity.Provenance;
 import io.fabstir.shipper.normalize.Normalized;
 import io.fabstir.shipper.normalize.RecordNormalizer;
+import io.fabstir.templates.clash.ClashCounter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.time.Instant;
@@ -37,11 +38,17 @@ public interface Transform {
      * per-node topics), its node-scoped {@code _id} and content hash, claims kept and flagged.
      */
     static Transform identified(RecordNormalizer normalizer, Provenance provenance) {
+        return identified(normalizer, provenance, ClashCounter.NONE);
+    }
+
+    /** As {@link #identified(RecordNormalizer, Provenance)}, telling {@code clashes} of each type clash repaired. */
+    static Transform identified(RecordNormalizer normalizer, Provenance provenance, ClashCounter clashes) {
         return new Transform() {
             @Override
             public Normalized apply(ConsumerRecord<byte[], byte[]> r) {
                 // The record's Kafka timestamp, not the clock, anchors its timestamp window: a redelivery is judged alike.
-                Normalized n = normalizer.normalize(r.value(), r.topic(), r.partition(), r.offset(), r.timestamp());
+                Normalized n = normalizer.normalize(r.value(), r.topic(), r.partition(), r.offset(), r.timestamp(),
+                        clashes);
                 return n instanceof Normalized.Document d ? provenance.apply(r.topic(), r.key(), r.value(), d) : n;
             }
 

@@ -10,12 +10,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabstir.enrichers.CanonicalTimestamp;
+import io.fabstir.templates.TemplateFields;
+import io.fabstir.templates.clash.Clash;
+import io.fabstir.templates.clash.ClashCounter;
+import io.fabstir.templates.clash.TypeClashResolver;
 
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Makes a Kafka value safe to index. Thread-safe.
@@ -34,6 +39,9 @@ import java.util.List;
  *       the original goes to {@code fabstir.original_timestamp}.</li>
  *   <li>{@code event_id_derived}: no {@code event.id}; one is derived from topic/partition/offset, stable across
  *       redelivery.</li>
+ *   <li>{@code type_clash:<path>}: a value whose JSON type the index template would refuse ({@code "error": "boom"}
+ *       where {@code error} is an object) is moved where ECS puts it, its original kept under
+ *       {@code fabstir.original} ({@link TypeClashResolver}, docs/formats.md).</li>
  * </ul>
  *
  * <p>The timestamp window, and the ingest time a record falls back to, are taken from the Kafka record's own
@@ -59,11 +67,15 @@ public final class RecordNormalizer {
     private final int maxDepth;
     private final int maxFields;
     private final TimestampPolicy timestamps;
+    private final TypeClashResolver clashes;
+    private final TemplateFields template;
 
     private RecordNormalizer(Builder b) {
         this.maxDepth = b.maxDepth;
         this.maxFields = b.maxFields;
         this.timestamps = new TimestampPolicy(b.maxPast, b.maxFuture, b.clock);
+        this.clashes = b.clashes;
+        this.template = b.clashes.fields();
     }
 
     public static Builder builder() {
@@ -90,6 +102,15 @@ public final class RecordNormalizer {
      *                          window around the clock (a producer with a broken clock), means the clock's now
      */
     public Normalized normalize(byte[] value, String topic, int partition, long offset, long recordTimestampMs) {
+        return normalize(value, topic, partition, offset, recordTimestampMs, ClashCounter.NONE);
+    }
+
+    /**
+     * As {@link #normalize(byte[], String, int, long, long)}, telling {@code clashCounter} of each type clash repaired
+     * (the indexer's loop counts them under its sink's label).
+     */
+    public Normalized normalize(byte[] value, String topic, int partition, long offset, long recordTimestampMs,
+                                ClashCounter clashCounter) {
         Instant reference = timestamps.reference(recordTimestampMs);
         if (value == null || value.length == 0) {
             return new Normalized.Rejected("empty_value", "Kafka record has no value");
@@ -122,6 +143,10 @@ public final class RecordNormalizer {
         walk.copyObject((ObjectNode) tree, doc, "", 0, true);
         Instant timestamp = timestamps.repair(doc, walk.repairs, reference);
         String id = DocumentIds.of(doc, topic, partition, offset, walk.repairs);
+        // After the timestamp and id policies, which read their own fields whatever their type.
+        for (Clash c : clashes.resolve(doc, clashCounter)) {
+            walk.mark(c.marker());
+        }
         if (walk.overflow != null) {
             doc.set(OVERFLOW, walk.overflow);
         }
@@ -142,7 +167,10 @@ public final class RecordNormalizer {
 
     /**
      * The common case, checked with a streaming scan and no tree: a record that needs no repair is returned with its
-     * original bytes. Anything unusual (or invalid) returns null and takes the full path.
+     * original bytes. Anything unusual (or invalid), or a value whose shape the template refuses, returns null and
+     * takes the full path. Each value's dotted path is checked against the template; below an object the template
+     * says nothing about ({@link TemplateFields#constrainsBelow}) nothing is checked, so the flat dotted names the
+     * edge writes cost one look-up each and allocate nothing.
      */
     private Normalized.Document cleanAsIs(byte[] value, Instant reference) {
         try (JsonParser p = STRICT.getFactory().createParser(value)) {
@@ -150,6 +178,8 @@ public final class RecordNormalizer {
                 return null;
             }
             int[] depthAt = new int[maxDepth + 2]; // segment depth of each open object
+            String[] pathAt = new String[maxDepth + 2]; // dotted path of each open object + '.'; null: unconstrained
+            pathAt[0] = "";
             int level = 0;
             int fields = 0;
             boolean inEvent = false;
@@ -174,23 +204,32 @@ public final class RecordNormalizer {
                     return null;
                 }
                 int depth = depthAt[level] + FieldNames.segments(name);
+                String path = pathAt[level] == null ? null : level == 0 ? name : pathAt[level].concat(name);
                 JsonToken v = p.nextToken();
                 if (v == JsonToken.START_OBJECT) {
-                    if (depth >= maxDepth) {
+                    if (depth >= maxDepth || (path != null && !template.accepts(path, true))) {
                         return null;
                     }
                     level++;
                     depthAt[level] = depth;
+                    pathAt[level] = path != null && template.constrainsBelow(path) ? path + "." : null;
                     inEvent = level == 1 && name.equals("event");
                     continue;
                 }
                 if (v == JsonToken.START_ARRAY) {
+                    boolean scalars = false;
                     JsonToken e;
                     while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
                         if (e == JsonToken.START_OBJECT || e == JsonToken.START_ARRAY) {
                             return null; // objects in arrays: rare, leave them to the full path
                         }
+                        scalars |= e != JsonToken.VALUE_NULL;
                     }
+                    if (scalars && path != null && !template.accepts(path, false)) {
+                        return null; // a list of scalars where the template has an object
+                    }
+                } else if (v != JsonToken.VALUE_NULL && path != null && !template.accepts(path, false)) {
+                    return null; // a scalar where the template has an object, or below a leaf
                 } else if (level == 0 && name.equals("@timestamp")) {
                     tsToken = v;
                     if (v == JsonToken.VALUE_STRING) {
@@ -258,8 +297,15 @@ public final class RecordNormalizer {
         private Duration maxPast = Duration.ofDays(365);
         private Duration maxFuture = Duration.ofDays(1);
         private Clock clock = Clock.systemUTC();
+        private TypeClashResolver clashes = TypeClashResolver.forLogs();
 
         private Builder() {
+        }
+
+        /** How type clashes are repaired (default: against the bundled {@code fabstir-logs} templates). */
+        public Builder typeClashes(TypeClashResolver clashes) {
+            this.clashes = Objects.requireNonNull(clashes, "clashes");
+            return this;
         }
 
         /** Deepest object path kept in place (default 16; the template refuses past 20). */

@@ -74,6 +74,15 @@ public final class SinkMetrics {
         c.reusedEventIds.labelValues(sink, node).inc();
     }
 
+    /**
+     * A value the index template would have refused, repaired before the record reached the sink: {@code field} is
+     * the template's name for the place ({@code error}, {@code labels.*}), {@code kind} which way it clashed
+     * ({@code scalar_for_object}, {@code object_for_leaf}); both bounded by the template.
+     */
+    public void typeClash(String field, String kind) {
+        c.typeClashes.labelValues(sink, field, kind).inc();
+    }
+
     public void lag(int partition, long records) {
         c.lag.labelValues(sink, Integer.toString(partition)).set(records);
     }
@@ -82,6 +91,7 @@ public final class SinkMetrics {
         final Counter indexed;
         final Counter dlq;
         final Counter retries;
+        final Counter typeClashes;
         final Histogram batch;
         final Gauge lag;
         final Counter nodeIdClaims;
@@ -98,6 +108,10 @@ public final class SinkMetrics {
             retries = Counter.builder().name("fabstir_indexer_retries_total")
                     .help("Requests to the sink, or DLQ writes, retried after a rate limit, outage or error")
                     .labelNames("sink").register(r);
+            typeClashes = Counter.builder().name("fabstir_indexer_type_clashes_total")
+                    .help("Values whose JSON type the index template refuses, moved where ECS puts them (originals "
+                            + "under fabstir.original), by template field and kind")
+                    .labelNames("sink", "field", "kind").register(r);
             batch = Histogram.builder().name("fabstir_indexer_batch_duration_seconds")
                     .help("Duration of one batch request to the sink (bulk or push), retries included")
                     .labelNames("sink")

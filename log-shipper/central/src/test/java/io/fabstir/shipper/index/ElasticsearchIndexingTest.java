@@ -211,8 +211,8 @@ class ElasticsearchIndexingTest {
         send(topic, "n", "2026-11-24 07:00:00 INFO plain text that is not JSON");
         send(topic, "n", "[1,2,3]");
         send(topic, "n", null);
-        // Rejected by Elasticsearch: `labels` is an object in the template.
-        send(topic, "n", "{\"@timestamp\":\"" + now + "\",\"event.id\":\"conflict-1\",\"labels\":\"flat\"}");
+        // Rejected by Elasticsearch, and no repair of the indexer can help: a field name over the template's limit.
+        send(topic, "n", SampleRecords.refusedByElasticsearch("conflict-1", now));
         // Repaired and indexed: metadata-like name, blank/dotted keys, deep nesting, too many fields, bad time.
         send(topic, "n", "{\"@timestamp\":\"" + now + "\",\"event.id\":\"fix-meta\",\"_id\":\"x\",\"_index\":\"y\"}");
         send(topic, "n", "{\"@timestamp\":\"" + now + "\",\"event.id\":\"fix-keys\",\"\":1,\"..\":2,\"a..b.\":3}");
@@ -280,9 +280,9 @@ class ElasticsearchIndexingTest {
         String topic = "it.dlqonce." + RUN;
         kafka.createTopic(topic, 1);
         // As the edge re-sends a line after a crash: the same record twice, at two offsets; it entered Kafka
-        // yesterday (its Kafka timestamp), and Elasticsearch refuses it (`labels` is an object in the template).
+        // yesterday (its Kafka timestamp), and Elasticsearch refuses it (a field name over the template's limit).
         Instant entered = Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MILLIS);
-        String refused = "{\"@timestamp\":\"" + entered + "\",\"event.id\":\"twice-1\",\"labels\":\"flat\"}";
+        String refused = SampleRecords.refusedByElasticsearch("twice-1", entered);
         for (int i = 0; i < 2; i++) {
             producer.send(new ProducerRecord<>(topic, null, entered.toEpochMilli(), "n", refused)).get();
         }

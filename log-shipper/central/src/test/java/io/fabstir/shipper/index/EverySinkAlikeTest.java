@@ -3,6 +3,8 @@ package io.fabstir.shipper.index;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.json.JsonData;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabstir.localservices.SharedServices;
 import io.fabstir.shipper.harness.EsProbe;
 import io.fabstir.shipper.harness.Scrape;
@@ -39,8 +41,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Elasticsearch and Loki behind the same loop, each in its own consumer group on one topic and one metrics registry
- * (as the demo and a process running both sinks have them): a record gets the same {@code @timestamp} in both, a
- * record is dead-lettered once per sink that refuses it with the sink named, and both sinks' metrics are exported.
+ * (as the demo and a process running both sinks have them): a record gets the same {@code @timestamp} in both, the
+ * same repair of a value the index template would refuse, a record is dead-lettered once per sink that refuses it
+ * with the sink named, and both sinks' metrics are exported.
  */
 @Tag("integration")
 class EverySinkAlikeTest {
@@ -52,6 +55,7 @@ class EverySinkAlikeTest {
             "zoneless-" + RUN, T,
             "epochms-" + RUN, T.plusMillis(1),
             "iso-" + RUN, T.plusMillis(2));
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<AutoCloseable> CLOSE = new ArrayList<>();
     private static final PrometheusRegistry REGISTRY = new PrometheusRegistry();
     private static EsProbe probe;
@@ -80,8 +84,11 @@ class EverySinkAlikeTest {
                 record("epochms-" + RUN, "\"" + T.plusMillis(1).toEpochMilli() + "\"", "\"epoch ms as text\""),
                 record("iso-" + RUN, "\"" + T.plusMillis(2) + "\"", "\"canonical\""),
                 "not json " + RUN,
-                // Elasticsearch maps message as text: an object there is a mapping error. Loki takes the line.
-                record("esrefuses-" + RUN, "\"" + T + "\"", "{\"text\":1}"),
+                // Elasticsearch refuses it (a field name over the template's limit); Loki takes the line.
+                SampleRecords.refusedByElasticsearch("esrefuses-" + RUN, T),
+                // A string where the template has an object: repaired once, before either sink sees it.
+                record("clash-" + RUN, "\"" + T + "\"", "\"a string error\"").replace("}",
+                        ",\"error\":\"CUDA out of memory\"}"),
                 record("lokirefuses-" + RUN, "\"" + T.minus(2, ChronoUnit.HOURS) + "\"", "\"too old for Loki\""));
         try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all"),
                 new StringSerializer(), new StringSerializer())) {
@@ -104,8 +111,8 @@ class EverySinkAlikeTest {
 
         dlq = new TopicContents(bootstrap, topic + ".dlq");
         CLOSE.add(dlq);
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> probe.count(indices) >= 4
-                && loki.accepted().size() >= 4 && dlq.readUntil(r -> r.size() >= 4, Duration.ofMillis(100)));
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> probe.count(indices) >= 5
+                && loki.accepted().size() >= 5 && dlq.readUntil(r -> r.size() >= 4, Duration.ofMillis(100)));
         dlq.drain(Duration.ofSeconds(2));
     }
 
@@ -148,6 +155,30 @@ class EverySinkAlikeTest {
     }
 
     @Test
+    void bothSinksGetTheSameRepairOfAValueTheTemplateWouldRefuse() throws Exception {
+        List<JsonNode> inElasticsearch = new ArrayList<>();
+        probe.scan(indices, d -> {
+            if (d.id().equals("clash-" + RUN)) {
+                inElasticsearch.add(d.source());
+            }
+        });
+        JsonNode inLoki = JSON.readTree(loki.accepted().stream()
+                .filter(e -> ("clash-" + RUN).equals(e.metadata().get("event_id"))).findFirst().orElseThrow().line());
+        assertThat(inElasticsearch).hasSize(1);
+        for (JsonNode stored : List.of(inElasticsearch.get(0), inLoki)) {
+            assertThat(stored.get("error.message").asText()).isEqualTo("CUDA out of memory");
+            assertThat(stored.get("fabstir.original").get("error").asText()).isEqualTo("CUDA out of memory");
+            assertThat(stored.get("fabstir.normalized").toString()).contains("type_clash:error");
+        }
+        await().atMost(WAIT).untilAsserted(() -> {
+            for (String sink : List.of("elasticsearch", "loki")) {
+                assertThat(Scrape.counter(REGISTRY, "fabstir_indexer_type_clashes", "sink", sink)).as(sink)
+                        .isEqualTo(1);
+            }
+        });
+    }
+
+    @Test
     void aRecordIsDeadLetteredOncePerSinkThatRefusesItEachCopyNamingItsSink() {
         Map<String, List<String>> sinksBySource = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : dlq.raw()) {
@@ -164,8 +195,8 @@ class EverySinkAlikeTest {
     @Test
     void bothSinksMetricsAreExportedFromOneRegistry() {
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(Scrape.sink(REGISTRY, "records_indexed", "elasticsearch")).isEqualTo(4);
-            assertThat(Scrape.sink(REGISTRY, "records_indexed", "loki")).isEqualTo(4);
+            assertThat(Scrape.sink(REGISTRY, "records_indexed", "elasticsearch")).isEqualTo(5);
+            assertThat(Scrape.sink(REGISTRY, "records_indexed", "loki")).isEqualTo(5);
             assertThat(Scrape.sink(REGISTRY, "records_dlq", "elasticsearch")).isEqualTo(2);
             assertThat(Scrape.sink(REGISTRY, "records_dlq", "loki")).isEqualTo(2);
         });

@@ -16,6 +16,15 @@ public final class SampleRecords {
         return NODES[(int) (i % NODES.length)];
     }
 
+    /**
+     * A record Elasticsearch itself refuses and the indexer cannot repair: a field name longer than the template's
+     * limit of 255 characters ({@code index.mapping.field_name_length.limit}).
+     */
+    public static String refusedByElasticsearch(String eventId, Object timestamp) {
+        return "{\"@timestamp\":\"" + timestamp + "\",\"event.id\":\"" + eventId + "\",\"labels." + "n".repeat(300)
+                + "\":\"x\"}";
+    }
+
     /** Record number {@code i} of a run named {@code run}; its {@code event.id} is {@code run-i}. */
     public static String record(String run, long i, Instant at) {
         String node = nodeOf(i);

@@ -2,12 +2,17 @@ package io.fabstir.shipper.normalize;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabstir.templates.clash.ClashKind;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -245,5 +250,61 @@ class RecordNormalizerTest {
         Normalized n = normalizer.normalize("{\"event.id\":\"e\"}".getBytes(StandardCharsets.UTF_8),
                 "fabstir.logs", 0, 9, 0L); // a producer whose clock says 1970
         assertThat(((Normalized.Document) n).timestamp()).isEqualTo(NOW);
+    }
+
+    private static final String HEAD = "{\"@timestamp\":\"2026-11-24T06:00:00Z\",\"event.id\":\"c-1\",";
+
+    @Test
+    void aScalarWhereTheTemplateHasAnObjectGoesWhereEcsPutsItTheOriginalKeptAndCounted() throws Exception {
+        List<String> counted = new ArrayList<>();
+        Normalized n = normalizer.normalize((HEAD + "\"error\":\"boom\",\"service\":\"billing\","
+                + "\"event\":\"job.completed\"}").getBytes(StandardCharsets.UTF_8), "fabstir.logs", 0, 1, -1,
+                (field, kind) -> counted.add(field + "/" + kind.label()));
+        JsonNode d = doc(n);
+        assertThat(((Normalized.Document) n).id()).isEqualTo("c-1");
+        assertThat(d.get("error.message").asText()).isEqualTo("boom");
+        assertThat(d.get("service.name").asText()).isEqualTo("billing");
+        assertThat(d.get("event.action").asText()).isEqualTo("job.completed");
+        assertThat(d.get("fabstir.original").get("error").asText()).isEqualTo("boom");
+        assertThat(d.get("fabstir.normalized").toString())
+                .contains("type_clash:error", "type_clash:service", "type_clash:event");
+        assertThat(counted).containsExactlyInAnyOrder("error/scalar_for_object", "service/scalar_for_object",
+                "event/scalar_for_object");
+    }
+
+    /** Values the template refuses, flat and nested, that the streaming check must send to the full path. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "\"log\":{\"origin\":\"main.go:42\"}",
+        "\"error\":[\"a\",\"b\"]",
+        "\"log.level\":{\"name\":\"info\"}",
+        "\"log\":{\"level\":{\"name\":\"info\"}}",
+        "\"error.message.text\":\"x\"",
+        "\"host\":{\"name\":{\"first\":\"a\"}}",
+        "\"fabstir\":{\"job\":\"job-1\"}"})
+    void theStreamingCheckSendsEveryShapeTheTemplateRefusesToTheRepair(String field) throws Exception {
+        Normalized.Document d = (Normalized.Document) run(HEAD + field + "}");
+        assertThat(d.repairs()).as(field).anySatisfy(r -> assertThat(r).startsWith("type_clash:"));
+        assertThat(doc(d).has("fabstir.original")).isTrue();
+    }
+
+    @Test
+    void whatTheTemplateDoesNotConstrainIsNotCheckedAndKeepsItsBytes() {
+        String json = HEAD + "\"fabstir.original\":{\"error\":\"boom\",\"host\":{\"x\":1}},"
+                + "\"ctx\":{\"error\":\"x\",\"log\":{\"level\":{}}},\"labels\":{\"gpu\":\"0\"},"
+                + "\"error\":null,\"event\":{\"tags\":[]}}";
+        Normalized.Document d = (Normalized.Document) run(json);
+        assertThat(d.repairs()).isEmpty();
+        assertThat(new String(d.source(), StandardCharsets.UTF_8)).isEqualTo(json);
+    }
+
+    @Test
+    void anObjectWhereTheTemplateHasATextLeafBecomesItsJsonText() throws Exception {
+        List<ClashKind> kinds = new ArrayList<>();
+        JsonNode d = doc(normalizer.normalize((HEAD + "\"message\":{\"text\":\"obj\"}}")
+                .getBytes(StandardCharsets.UTF_8), "fabstir.logs", 0, 1, -1, (field, kind) -> kinds.add(kind)));
+        assertThat(d.get("message").asText()).isEqualTo("{\"text\":\"obj\"}");
+        assertThat(d.get("fabstir.original").get("message").get("text").asText()).isEqualTo("obj");
+        assertThat(kinds).containsExactly(ClashKind.OBJECT_FOR_LEAF);
     }
 }

@@ -33,6 +33,10 @@ import java.util.concurrent.TimeUnit;
                 + "event.dataset=fabstir.unparsed with the reason; nothing is dropped. Read positions are "
                 + "checkpointed only after Kafka acknowledged everything before them.",
             "",
+            "Records of other structured loggers (winston, pino, bunyan, structlog, python-json-logger, zap, slog, "
+                + "logstash-logback-encoder) are first mapped onto the same ECS fields; the formats: section of the "
+                + "YAML turns that off or extends the table (docs/formats.md). Records already in ECS pass unchanged.",
+            "",
             "Settings come from --config YAML, then FABSTIR_* environment variables, then flags (each overrides "
                 + "the one before). The environment name of a YAML key is FABSTIR_ + the key upper-cased with dots "
                 + "as underscores, e.g. kafka.bootstrap_servers -> FABSTIR_KAFKA_BOOTSTRAP_SERVERS; lists are "
@@ -53,6 +57,8 @@ import java.util.concurrent.TimeUnit;
             "      ca_file: /etc/fabstir-shipper/kafka-ca.pem",
             "  static_fields: {labels.region: eu-west}",
             "  metrics_port: 9465",
+            "  formats:                      # optional; docs/formats.md",
+            "    overrides: {winston: {dataset: fabstir.node}}",
             "",
             "On SIGTERM/SIGINT the records in flight are flushed (up to shutdown_timeout_ms), the checkpoint is "
                 + "written and the process exits with the JVM's usual 143/130. Exit code 2: invalid configuration "
@@ -225,12 +231,13 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand {
         cfg.redactKeys().forEach(own::sensitiveKey);
         cfg.redactPatterns().forEach(own::pattern);
         OwnLogRedaction.use(own.build());
+        ShipperMetrics metrics = ShipperMetrics.get();
         EnricherChain chain = EnricherChain.builder()
+                .formats(cfg.formatMapper(metrics::recordMapped))
                 .hostName(cfg.hostName()).nodeId(cfg.nodeId()).environment(cfg.environment())
                 .staticFields(cfg.staticFields()).redactor(rb.build())
                 .discover(Thread.currentThread().getContextClassLoader(), cfg.enrichers())
                 .build();
-        ShipperMetrics metrics = ShipperMetrics.get();
         MetricsEndpoint endpoint = cfg.metricsPort() > 0 ? MetricsEndpoint.start(cfg.metricsPort()) : null;
         if (endpoint != null) {
             LOG.info("metrics on http://0.0.0.0:{}/metrics", endpoint.port());

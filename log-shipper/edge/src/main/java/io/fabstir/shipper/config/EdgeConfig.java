@@ -1,5 +1,10 @@
 package io.fabstir.shipper.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabstir.enrichers.format.FormatConfig;
+import io.fabstir.enrichers.format.FormatConfigException;
+import io.fabstir.enrichers.format.FormatCounter;
+import io.fabstir.enrichers.format.FormatMapper;
 import io.fabstir.shipper.security.ConfigSource;
 import io.fabstir.shipper.security.KafkaClientSecurity;
 
@@ -27,6 +32,8 @@ public final class EdgeConfig {
     public static final Map<String, String> KEYS = keys();
     /** Map-valued keys: free-form names below them. */
     public static final Set<String> MAP_KEYS = Set.of("kafka.producer", "static_fields", "enrichers.*");
+    /** Sections read from the YAML only, whole, by the model that owns them: {@code formats} (docs/formats.md). */
+    public static final Set<String> SECTIONS = Set.of(FormatConfig.KEY);
 
     public enum ReadFrom { BEGINNING, END }
 
@@ -57,6 +64,7 @@ public final class EdgeConfig {
     private final List<String> redactPatterns;
     private final int metricsPort;
     private final Map<String, Map<String, String>> enrichers;
+    private final FormatConfig formats;
 
     private EdgeConfig(Builder b) {
         nodeId = b.nodeId;
@@ -86,6 +94,7 @@ public final class EdgeConfig {
         redactPatterns = List.copyOf(b.redactPatterns);
         metricsPort = b.metricsPort;
         enrichers = Map.copyOf(b.enrichers);
+        formats = b.formats;
     }
 
     private static Map<String, String> keys() {
@@ -119,7 +128,7 @@ public final class EdgeConfig {
 
     /** Reads YAML (may be null), environment and flags, and validates. */
     public static EdgeConfig load(Path yaml, Map<String, String> env, Map<String, Object> flags) {
-        Settings s = Settings.load(yaml, KEYS.keySet(), MAP_KEYS, env, flags);
+        Settings s = Settings.load(yaml, KEYS.keySet(), MAP_KEYS, SECTIONS, env, flags);
         Builder b = builder();
         b.nodeId(s.required("node_id", "set node_id in the YAML or pass --node-id"));
         b.hostName(s.string("host_name", null));
@@ -180,6 +189,7 @@ public final class EdgeConfig {
         s.values().keySet().stream().filter(k -> k.startsWith("enrichers.")).forEach(k ->
                 enr.put(k.substring("enrichers.".length()), s.map(k)));
         b.enrichers(enr);
+        b.formats(readFormats(s.tree(FormatConfig.KEY), s.origin(FormatConfig.KEY)));
         if (b.maxLineBytes + 4096 > b.maxRecordBytes) {
             throw new ConfigException("max_line_bytes", b.maxLineBytes + " leaves no room for the record's other "
                     + "fields under max_record_bytes " + b.maxRecordBytes + "; lower it or raise max_record_bytes");
@@ -230,6 +240,15 @@ public final class EdgeConfig {
     public List<String> redactPatterns() { return redactPatterns; }
     public int metricsPort() { return metricsPort; }
     public Map<String, Map<String, String>> enrichers() { return enrichers; }
+    public FormatConfig formats() { return formats; }
+
+    /**
+     * The format mapping of this configuration, the first step of the edge's enricher chain (docs/formats.md), telling
+     * {@code counter} of each record it maps. Its settings were checked when this configuration was built.
+     */
+    public FormatMapper formatMapper(FormatCounter counter) {
+        return FormatMapper.builder().config(formats).counter(counter).build();
+    }
 
     public static final class Builder {
         private String nodeId;
@@ -259,6 +278,7 @@ public final class EdgeConfig {
         private List<String> redactPatterns = new ArrayList<>();
         private int metricsPort;
         private Map<String, Map<String, String>> enrichers = new LinkedHashMap<>();
+        private FormatConfig formats = FormatConfig.defaults();
 
         private Builder() {
         }
@@ -292,6 +312,7 @@ public final class EdgeConfig {
         public Builder redactPatterns(List<String> v) { redactPatterns = new ArrayList<>(v); return this; }
         public Builder metricsPort(int v) { metricsPort = v; return this; }
         public Builder enrichers(Map<String, Map<String, String>> v) { enrichers = new LinkedHashMap<>(v); return this; }
+        public Builder formats(FormatConfig v) { formats = Objects.requireNonNull(v, "formats"); return this; }
 
         public EdgeConfig build() {
             if (nodeId == null || nodeId.isBlank()) {
@@ -305,6 +326,11 @@ public final class EdgeConfig {
                 hostName = localHostName();
             }
             requireCodec(producer, EdgeConfig.class.getClassLoader());
+            try {
+                checkFormats(formats);
+            } catch (FormatConfigException e) {
+                throw new ConfigException(e.key(), e.reason());
+            }
             return new EdgeConfig(this);
         }
     }
@@ -333,6 +359,21 @@ public final class EdgeConfig {
         }
     }
 
+    /** The {@code formats:} section, read and checked; a setting that cannot work fails naming its key. */
+    static FormatConfig readFormats(JsonNode section, String origin) {
+        try {
+            return checkFormats(FormatConfig.read(section));
+        } catch (FormatConfigException e) {
+            throw new ConfigException(e.key(), e.reason() + " (from " + origin + ")");
+        }
+    }
+
+    /** Builds the mapper once, so a custom format or override that cannot work stops the edge at start. */
+    private static FormatConfig checkFormats(FormatConfig formats) {
+        FormatMapper.builder().config(formats).build();
+        return formats;
+    }
+
     static String localHostName() {
         String env = System.getenv("HOSTNAME");
         if (env != null && !env.isBlank()) {
@@ -349,6 +390,7 @@ public final class EdgeConfig {
     public static Set<String> allKeys() {
         Set<String> all = new LinkedHashSet<>(KEYS.keySet());
         all.addAll(MAP_KEYS);
+        all.addAll(SECTIONS);
         return all;
     }
 }

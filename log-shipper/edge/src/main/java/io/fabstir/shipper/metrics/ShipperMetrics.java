@@ -13,6 +13,7 @@ public final class ShipperMetrics {
     private final Counter recordsSent;
     private final Counter bytesSent;
     private final Counter unparsed;
+    private final Counter mapped;
     private final Counter errors;
     private final Gauge fileLag;
 
@@ -26,6 +27,9 @@ public final class ShipperMetrics {
         unparsed = Counter.builder().name("fabstir_shipper_unparsed_total")
                 .help("Lines shipped wrapped as fabstir.unparsed (not a JSON object, bad UTF-8, truncated...)")
                 .register(r);
+        mapped = Counter.builder().name("fabstir_shipper_records_mapped_total")
+                .help("Records of another logger (winston, pino, zap, ...) mapped onto the record contract, by format")
+                .labelNames("format").register(r);
         errors = Counter.builder().name("fabstir_shipper_errors_total")
                 .help("Errors by kind: read, send, checkpoint, truncated_file").labelNames("kind").register(r);
         fileLag = Gauge.builder().name("fabstir_shipper_file_lag_bytes")
@@ -51,6 +55,11 @@ public final class ShipperMetrics {
 
     public void unparsed() {
         unparsed.inc();
+    }
+
+    /** A record mapped as {@code format} (a built-in or configured name: bounded). */
+    public void recordMapped(String format) {
+        mapped.labelValues(format).inc();
     }
 
     public void error(String kind) {

@@ -33,19 +33,29 @@ class TailCommandTest {
 
     @Test
     void invalidConfigurationFailsAtStartNamingTheKey() throws IOException {
+        assertThat(tailWith("max_inflight_bytes: plenty\n"))
+                .contains("invalid configuration: max_inflight_bytes: 'plenty' is not a whole number");
+    }
+
+    /** Runs {@code tail} with a minimal YAML plus {@code more}; asserts it exits with 2 and returns its stderr. */
+    private String tailWith(String more) throws IOException {
         Path yaml = Files.writeString(dir.resolve("edge.yaml"), "node_id: n\npaths: [x]\nkafka: {bootstrap_servers: k:1}\n"
-                + "max_inflight_bytes: plenty\n");
+                + more);
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         java.io.PrintStream old = System.err;
         System.setErr(new java.io.PrintStream(err, true));
-        int rc;
         try {
-            rc = FabstirShipper.commandLine().execute("tail", "--config", yaml.toString());
+            assertThat(FabstirShipper.commandLine().execute("tail", "--config", yaml.toString())).isEqualTo(2);
         } finally {
             System.setErr(old);
         }
-        assertThat(rc).isEqualTo(2);
-        assertThat(err.toString()).contains("invalid configuration: max_inflight_bytes: 'plenty' is not a whole number");
+        return err.toString();
+    }
+
+    @Test
+    void aFormatsSettingThatCannotWorkExitsWithTwoNamingTheKey() throws IOException {
+        assertThat(tailWith("formats: {custom: [{name: pino, match: {has: [msg]}}]}\n"))
+                .contains("invalid configuration: formats.custom[0].name: 'pino' is already a format");
     }
 
     @Test

@@ -103,6 +103,59 @@ class EdgeConfigTest {
     }
 
     @Test
+    void theFormatsSectionIsReadWholeAndBuildsTheMapper() throws IOException {
+        EdgeConfig c = EdgeConfig.load(yaml(BASE + """
+                formats:
+                  keep_originals: false
+                  overrides:
+                    winston: {dataset: fabstir.node}
+                  custom:
+                    - name: acme
+                      match: {has: [acme_msg]}
+                      move: {acme_msg: message, sev: {to: log.level, as: level}}
+                """), Map.of(), Map.of());
+        assertThat(c.formats().keepOriginals()).isFalse();
+        assertThat(c.formats().custom()).singleElement().satisfies(f -> assertThat(f.name()).isEqualTo("acme"));
+        List<String> counted = new java.util.ArrayList<>();
+        io.fabstir.enrichers.LogRecord r = io.fabstir.enrichers.LogRecord.parse("{\"acme_msg\":\"hi\",\"sev\":\"warning\"}");
+        assertThat(c.formatMapper(counted::add).map(r)).isEqualTo("acme");
+        assertThat(r.text("message")).isEqualTo("hi");
+        assertThat(r.text("log.level")).isEqualTo("WARN");
+        assertThat(counted).containsExactly("acme");
+    }
+
+    @Test
+    void withoutAFormatsSectionTheBuiltInFormatsAreOn() throws IOException {
+        EdgeConfig c = EdgeConfig.load(yaml(BASE), Map.of(), Map.of());
+        assertThat(c.formats().enabled()).isTrue();
+        assertThat(c.formatMapper(f -> { }).map(io.fabstir.enrichers.LogRecord.parse(
+                "{\"level\":30,\"time\":1531171074631,\"msg\":\"hi\",\"pid\":1}"))).isEqualTo("pino");
+    }
+
+    @Test
+    void aFormatsSettingThatCannotWorkStopsTheStartNamingItsKeyAndFile() throws IOException {
+        assertThatThrownBy(() -> EdgeConfig.load(yaml(BASE + """
+                formats:
+                  custom:
+                    - {name: acme, mach: {has: [a]}}
+                """), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("formats.custom[0].mach: unknown key; known here:")
+                .hasMessageContaining("match").hasMessageEndingWith("(from edge.yaml)")
+                .extracting(e -> ((ConfigException) e).key()).isEqualTo("formats.custom[0].mach");
+        // Found when the table is compiled, not when the YAML is read: still at start, not on the first record.
+        assertThatThrownBy(() -> EdgeConfig.load(yaml(BASE + """
+                formats:
+                  overrides:
+                    zap: {move: {sev: {to: log.level, as: lvl}}}
+                """), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("formats.overrides.zap.move.sev.as: unknown conversion 'lvl'");
+        assertThatThrownBy(() -> EdgeConfig.load(yaml(BASE + "formats: on\n"), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("formats: must be a map");
+    }
+
+    @Test
     void emptyListFlagDoesNotHideTheYamlValue() throws IOException {
         Map<String, Object> flags = new HashMap<>();
         flags.put("paths", List.of());

@@ -27,11 +27,14 @@ import java.util.Random;
  * mvn -B -ntp -Dbuild.out=target-tail -pl log-shipper/edge -am test-compile dependency:build-classpath \
  *     -Dmdep.includeScope=test -Dmdep.outputFile=$PWD/tail-bench.cp
  * java -cp log-shipper/edge/target-tail/test-classes:log-shipper/edge/target-tail/classes:$(cat tail-bench.cp) \
- *     io.fabstir.shipper.tail.TailThroughputBenchmark 300000 [kv]
+ *     io.fabstir.shipper.tail.TailThroughputBenchmark 300000 [RUN ...]
  * </pre>
- * With {@code kv}, each message is {@code key=value} pairs whose keys only look like credentials (token counts,
- * durations, ids) and the same values are also fields, as a Logstash-style structured argument writes them.
- * (uses the shared local Kafka, or FABSTIR_KAFKA_BOOTSTRAP).
+ * (uses the shared local Kafka, or FABSTIR_KAFKA_BOOTSTRAP). Each RUN is one of: {@code encoder} (the Fabstir
+ * encoder's records, already in the contract), {@code kv} (the encoder's records whose messages are {@code key=value}
+ * pairs with keys that only look like credentials, the same values also as fields, as a Logstash-style structured
+ * argument writes them), {@code winston} (the Fabstir guide's winston job records, mapped at the edge), either of
+ * the last two or {@code encoder} with {@code -unmapped} ({@code formats.enabled: false}: no recognition, no
+ * mapping), or {@code ceiling} (the perf-test with the first run's records); default {@code encoder ceiling}.
  */
 public final class TailThroughputBenchmark {
 
@@ -41,33 +44,68 @@ public final class TailThroughputBenchmark {
 
     public static void main(String[] args) throws Exception {
         int lines = args.length > 0 ? Integer.parseInt(args[0]) : 400_000;
+        List<String> runs = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("encoder", "ceiling");
         String bootstrap = SharedServices.kafkaBootstrap();
-        Path dir = Files.createTempDirectory("tail-bench");
-        Path logs = Files.createDirectories(dir.resolve("logs"));
-        Path file = logs.resolve("node.json");
-        long fileBytes = writeRecords(file, lines, args.length > 1 && args[1].equals("kv"));
-        System.out.printf("input: %d lines, %.1f MB, %.0f bytes/line%n", lines, fileBytes / 1e6,
-                (double) fileBytes / lines);
-
-        String tailTopic = "bench-tail-" + System.nanoTime();
-        SharedServices.kafka().createTopic(tailTopic, 1);
-        List<String> cmd = new ArrayList<>(List.of(java(), HEAP, "-cp", System.getProperty("java.class.path"),
-                "io.fabstir.shipper.cli.FabstirShipper", "tail", "--node-id", "bench-node", "--host-name", "bench",
-                "--bootstrap-servers", bootstrap, "--topic", tailTopic, "--path", logs + "/*.json",
-                "--checkpoint-file", dir.resolve("checkpoint.json").toString()));
-        for (String p : PRODUCER) {
-            cmd.add("--producer-prop");
-            cmd.add(p);
+        Path payloads = null;
+        long valueBytes = 0;
+        System.out.println("| run | records/s | input MB/s | Kafka value MB/s | CPU (cores) | CPU µs / record "
+                + "| heap used max / -Xmx | peak RSS |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (String run : runs) {
+            if (run.equals("ceiling")) {
+                if (payloads == null) {
+                    throw new IllegalArgumentException("ceiling needs a tail run before it (its records are sent)");
+                }
+                ceiling(bootstrap, lines, payloads, valueBytes);
+                continue;
+            }
+            Path dir = Files.createTempDirectory("tail-bench-" + run + "-");
+            Path logs = Files.createDirectories(dir.resolve("logs"));
+            String corpus = run.replace("-unmapped", "");
+            if (!corpus.equals("encoder") && !corpus.equals("winston") && !corpus.equals("kv")) {
+                throw new IllegalArgumentException("unknown run " + run);
+            }
+            long fileBytes = writeRecords(logs.resolve("node.json"), lines, corpus);
+            String tailTopic = "bench-tail-" + System.nanoTime();
+            SharedServices.kafka().createTopic(tailTopic, 1);
+            List<String> cmd = new ArrayList<>(List.of(java(), HEAP, "-cp", System.getProperty("java.class.path"),
+                    "io.fabstir.shipper.cli.FabstirShipper", "tail", "--node-id", "bench-node", "--host-name", "bench",
+                    "--bootstrap-servers", bootstrap, "--topic", tailTopic, "--path", logs + "/*.json",
+                    "--checkpoint-file", dir.resolve("checkpoint.json").toString()));
+            for (String p : PRODUCER) {
+                cmd.add("--producer-prop");
+                cmd.add(p);
+            }
+            if (run.endsWith("-unmapped")) {
+                cmd.add("--config");
+                cmd.add(Files.writeString(dir.resolve("edge.yaml"), "formats: {enabled: false}\n").toString());
+            }
+            long startNanos = System.nanoTime();
+            Process shipper = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("shipper.log").toFile()).start();
+            Sample tail = measureUntilOffset(shipper, bootstrap, tailTopic, lines, startNanos);
+            Path sampled = dir.resolve("payloads.txt");
+            long bytes = samplePayloads(bootstrap, tailTopic, sampled, 20_000);
+            if (payloads == null) {
+                payloads = sampled;
+                valueBytes = bytes;
+            }
+            shipper.destroy();
+            shipper.waitFor();
+            double secs = tail.seconds();
+            System.out.printf("| fabstir-shipper tail, %s (%.0f B/line in, %d B/value out) | %,.0f | %.1f | %.1f | %.2f "
+                    + "| %.1f | %d MB / 256 MB | %d MB |%n", run, (double) fileBytes / lines, bytes, lines / secs,
+                    fileBytes / 1e6 / secs, (double) bytes * lines / 1e6 / secs, tail.cpuCores(),
+                    (tail.cpu1 - tail.cpu0) / lines * 1e6, tail.heapMaxMb, tail.rssMb);
+            System.out.printf("  (%s: first record in Kafka %.1f s after launch, JVM start + scan)%n", run,
+                    tail.firstRecordAfterLaunch);
         }
-        long startNanos = System.nanoTime();
-        Process shipper = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("shipper.log").toFile()).start();
-        Sample tail = measureUntilOffset(shipper, bootstrap, tailTopic, lines, startNanos);
-        Path payloads = dir.resolve("payloads.txt");
-        long valueBytes = samplePayloads(bootstrap, tailTopic, payloads, 20_000);
-        shipper.destroy();
-        shipper.waitFor();
+        System.exit(0); // the shared in-process broker keeps non-daemon threads; its shutdown hook stops it
+    }
 
+    /** kafka-producer-perf-test sending {@code payloads} (records a tail run shipped) with the same settings. */
+    private static void ceiling(String bootstrap, int lines, Path payloads, long valueBytes) throws Exception {
+        Path dir = payloads.getParent();
         String perfTopic = "bench-perf-" + System.nanoTime();
         SharedServices.kafka().createTopic(perfTopic, 1);
         List<String> perf = new ArrayList<>(List.of(java(), HEAP, "-cp", System.getProperty("java.class.path"),
@@ -83,22 +121,11 @@ public final class TailThroughputBenchmark {
         String perfLine = Files.readAllLines(dir.resolve("perf.log")).stream()
                 .filter(l -> l.contains("records sent")).reduce((a, b) -> b).orElse("(no summary)");
 
-        double tailSecs = tail.seconds();
-        System.out.println();
-        System.out.printf("avg enriched value: %d bytes (input line %.0f bytes)%n", valueBytes,
-                (double) fileBytes / lines);
-        System.out.println("| run | records/s | input MB/s | Kafka value MB/s | CPU (cores) | heap used max / -Xmx | peak RSS |");
-        System.out.println("|---|---|---|---|---|---|---|");
-        System.out.printf("| fabstir-shipper tail (file → Kafka) | %,.0f | %.1f | %.1f | %.2f | %d MB / 256 MB | %d MB |%n",
-                lines / tailSecs, fileBytes / 1e6 / tailSecs, (double) valueBytes * lines / 1e6 / tailSecs,
-                tail.cpuCores(), tail.heapMaxMb, tail.rssMb);
-        System.out.printf("| kafka-producer-perf-test (same records) | %,.0f | – | %.1f | %.2f | %d MB / 256 MB | %d MB |%n",
-                lines / ceiling.seconds(), (double) valueBytes * lines / 1e6 / ceiling.seconds(),
-                ceiling.cpuCores(), ceiling.heapMaxMb, ceiling.rssMb);
-        System.out.println("perf-test's own summary: " + perfLine);
-        System.out.printf("shipper: first record in Kafka %.1f s after launch (JVM start + scan)%n",
-                tail.firstRecordAfterLaunch);
-        System.exit(0); // the shared in-process broker keeps non-daemon threads; its shutdown hook stops it
+        System.out.printf("| kafka-producer-perf-test (the first run's records) | %,.0f | – | %.1f | %.2f | %.1f "
+                + "| %d MB / 256 MB | %d MB |%n", lines / ceiling.seconds(),
+                (double) valueBytes * lines / 1e6 / ceiling.seconds(), ceiling.cpuCores(),
+                (ceiling.cpu1 - ceiling.cpu0) / lines * 1e6, ceiling.heapMaxMb, ceiling.rssMb);
+        System.out.println("  (perf-test's own summary: " + perfLine + ")");
     }
 
     /** Sampled from /proc and jstat while the process works, between its first and last record in Kafka. */
@@ -161,20 +188,37 @@ public final class TailThroughputBenchmark {
         throw new IllegalStateException("did not reach " + target + " records in " + topic);
     }
 
+    /** The encoder's job records (what {@link EdgeJarBenchmark} ships). */
     static long writeRecords(Path file, int lines) throws IOException {
-        return writeRecords(file, lines, false);
+        return writeRecords(file, lines, "encoder");
     }
 
-    static long writeRecords(Path file, int lines, boolean kv) throws IOException {
+    /**
+     * Job records, as the Fabstir encoder writes them ({@code encoder}, {@code kv}: the message as key=value pairs) or
+     * as the Fabstir guide's winston node logs the same jobs
+     * ({@code logger.info('job completed', {event, jobId, model, tokensUsed, duration, ...})}).
+     */
+    static long writeRecords(Path file, int lines, String corpus) throws IOException {
         Random r = new Random(42);
         String[] models = {"llama-3-8b", "mistral-7b", "qwen2-72b", "sdxl-1.0"};
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (int i = 0; i < lines; i++) {
                 String model = models[r.nextInt(models.length)];
                 long durationMs = 200 + r.nextInt(20_000);
+                if (corpus.equals("winston")) {
+                    // winston's timestamp() with the +0000 the guide's Fluentd reads, ms precision
+                    w.write("{\"level\":\"info\",\"message\":\"job j-" + i + " completed with model " + model
+                            + " in " + durationMs + " ms\",\"event\":\"job.completed\",\"jobId\":\"j-" + i
+                            + "\",\"model\":\"" + model + "\",\"tokensUsed\":" + r.nextInt(4096) + ",\"duration\":"
+                            + durationMs + ",\"service\":\"fabstir-node\",\"version\":\"1.4.2\",\"nodeId\":\"node-7\","
+                            + "\"trace_id\":\"" + hex(r, 32) + "\",\"span_id\":\"" + hex(r, 16) + "\",\"timestamp\":"
+                            + "\"2026-11-24T07:" + String.format("%02d:%02d.%03d", (i / 60_000) % 60, (i / 1000) % 60,
+                            i % 1000) + "+0000\"}\n");
+                    continue;
+                }
                 String message = "job j-" + i + " completed with model " + model + " in " + durationMs + " ms";
                 String arguments = "";
-                if (kv) {
+                if (corpus.equals("kv")) {
                     int prompt = r.nextInt(2048);
                     message = "job j-" + i + " completed tokens_used=" + (prompt + r.nextInt(2048)) + " prompt_tokens="
                             + prompt + " duration_ms=" + durationMs + " request_id=req-" + hex(r, 8);

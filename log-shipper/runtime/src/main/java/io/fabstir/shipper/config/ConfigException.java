@@ -1,16 +1,11 @@
 package io.fabstir.shipper.config;
 
-/** A setting is missing or wrong; the message names the key, where the value came from, and how to fix it. */
-public final class ConfigException extends RuntimeException {
+import io.fabstir.enrichers.SettingException;
 
-    private final String key;
+/** A setting is missing or wrong; the message names the key, where the value came from, and how to fix it. */
+public final class ConfigException extends SettingException {
 
     public ConfigException(String key, String message) {
-        super(key + ": " + message);
-        this.key = key;
-    }
-
-    public String key() {
-        return key;
+        super(key, message);
     }
 }

@@ -19,12 +19,14 @@ import java.util.Set;
  * flags, each layer overriding the one before. Keys are dotted YAML paths ({@code kafka.bootstrap_servers}); the
  * environment name is {@code FABSTIR_} + the key upper-cased with dots as underscores
  * ({@code FABSTIR_KAFKA_BOOTSTRAP_SERVERS}). Map-valued keys (e.g. {@code kafka.producer}) hold free-form names
- * ({@code linger.ms}); in the environment they are written {@code name=value,name=value}.
+ * ({@code linger.ms}); in the environment they are written {@code name=value,name=value}. Section keys (e.g.
+ * {@code formats}) are read from the YAML only and handed over whole ({@link #tree}) to the model that owns them.
  */
 public final class Settings {
 
     private final Map<String, Object> values = new LinkedHashMap<>();
     private final Map<String, String> origins = new LinkedHashMap<>();
+    private final Map<String, JsonNode> trees = new LinkedHashMap<>();
 
     private Settings() {
     }
@@ -38,9 +40,19 @@ public final class Settings {
      */
     public static Settings load(Path yaml, Set<String> scalars, Set<String> maps, Map<String, String> env,
                                 Map<String, Object> flags) {
+        return load(yaml, scalars, maps, Set.of(), env, flags);
+    }
+
+    /**
+     * As {@link #load(Path, Set, Set, Map, Map)}, with section keys whose YAML subtree is kept whole.
+     *
+     * @param sections keys whose value (any YAML shape) is handed over as it was parsed, by {@link #tree}
+     */
+    public static Settings load(Path yaml, Set<String> scalars, Set<String> maps, Set<String> sections,
+                                Map<String, String> env, Map<String, Object> flags) {
         Settings s = new Settings();
         if (yaml != null) {
-            s.readYaml(yaml, scalars, maps);
+            s.readYaml(yaml, scalars, maps, sections);
         }
         for (String key : scalars) {
             String v = env.get(envName(key));
@@ -78,6 +90,11 @@ public final class Settings {
 
     public boolean has(String key) {
         return values.containsKey(key);
+    }
+
+    /** A section key's YAML subtree as parsed; null when the YAML has none. */
+    public JsonNode tree(String key) {
+        return trees.get(key);
     }
 
     public String string(String key, String def) {
@@ -181,7 +198,7 @@ public final class Settings {
         origins.put(key, origin);
     }
 
-    private void readYaml(Path file, Set<String> scalars, Set<String> maps) {
+    private void readYaml(Path file, Set<String> scalars, Set<String> maps, Set<String> sections) {
         JsonNode root;
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
@@ -194,16 +211,20 @@ public final class Settings {
         if (!root.isObject()) {
             throw new ConfigException("config", file + " must be a YAML mapping of settings");
         }
-        walk(root, "", file, scalars, maps);
+        walk(root, "", file, scalars, maps, sections);
     }
 
-    private void walk(JsonNode node, String prefix, Path file, Set<String> scalars, Set<String> maps) {
+    private void walk(JsonNode node, String prefix, Path file, Set<String> scalars, Set<String> maps,
+                      Set<String> sections) {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String key = prefix + e.getKey();
             JsonNode v = e.getValue();
             String origin = file.getFileName().toString();
-            if (maps.contains(key) || maps.stream().anyMatch(m -> m.endsWith(".*") && key.startsWith(
+            if (sections.contains(key)) {
+                trees.put(key, v);
+                origins.put(key, origin);
+            } else if (maps.contains(key) || maps.stream().anyMatch(m -> m.endsWith(".*") && key.startsWith(
                     m.substring(0, m.length() - 1)))) {
                 if (!v.isObject()) {
                     throw new ConfigException(key, "expected a map of name: value in " + origin);
@@ -225,10 +246,11 @@ public final class Settings {
                     throw new ConfigException(key, "expected a value, not a map, in " + origin);
                 }
             } else if (v.isObject()) {
-                walk(v, key + ".", file, scalars, maps);
+                walk(v, key + ".", file, scalars, maps, sections);
             } else {
                 throw new ConfigException(key, "unknown setting in " + origin + "; known settings: "
-                        + String.join(", ", scalars) + ", " + String.join(", ", maps));
+                        + String.join(", ", scalars) + ", " + String.join(", ", maps)
+                        + (sections.isEmpty() ? "" : ", " + String.join(", ", sections)));
             }
         }
     }

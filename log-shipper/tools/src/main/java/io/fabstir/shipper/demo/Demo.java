@@ -234,6 +234,9 @@ public final class Demo {
                         : "; traces → " + otlpEndpoint);
         console.step("dashboard: http://127.0.0.1:%d/dashboard/ (the node's live page%s)", nodePort,
                 keepRunning ? "; up until Ctrl-C" : "; --keep-running keeps it up after the report");
+        stack.winston = WinstonNode.start(logDir, nodeId);
+        console.step("winston node: %s, written as the Fabstir guide's JavaScript node logs with winston (by this "
+                + "demo, no Node.js), mapped to ECS by tail", stack.winston.file());
 
         LocalElasticsearch es = stack.elasticsearch.get();
         stack.checkRunning();
@@ -269,6 +272,9 @@ public final class Demo {
         Report report = new Report(stack.connection.client(), console);
 
         boolean nodeDone = awaitNode(console, stack);
+        if (nodeDone) {
+            stack.winston.close(); // its run ends with the node's: every line it wrote is counted below
+        }
         NodeProcess node = stack.node;
         String nodeProblem = null;
         if (nodeDone) {
@@ -294,8 +300,11 @@ public final class Demo {
                     .orElseThrow(() -> new IllegalStateException("saved search " + id + " is not in queries.json"));
             Report.Result r = report.run(q, 3);
             report.print(r);
-            if (id.equals("fabstir-failed-jobs") && !r.hits().isEmpty()) {
-                failedJob = r.hits().get(0);
+            if (id.equals("fabstir-failed-jobs")) {
+                // the example node's, whose trace has the whole job; the winston node's is shown below
+                List<ObjectNode> recent = report.run(q, 50).hits();
+                failedJob = recent.stream().filter(h -> Report.field(h, "fabstir.format") == null).findFirst()
+                        .orElse(recent.isEmpty() ? null : recent.get(0));
             }
         }
         console.blank();
@@ -304,6 +313,8 @@ public final class Demo {
         } else {
             console.line("No job failed in this run (about 8%% do): nothing to follow to its trace.");
         }
+        console.blank();
+        String winstonProblem = report.winston(stack.winston.lines(), nodeDone);
         console.blank();
         String chainProblem = stack.chain == null ? null : stack.chain.report(console, stack.connection.client());
         console.blank();
@@ -333,7 +344,8 @@ public final class Demo {
         if (stack.chain != null) {
             counts.append(", fabstir.contract ").append(datasets.getOrDefault("fabstir.contract", 0L));
         }
-        if (missing.isEmpty() && nodeProblem == null && chainProblem == null) {
+        counts.append(", winston ").append(report.winstonStored());
+        if (missing.isEmpty() && nodeProblem == null && chainProblem == null && winstonProblem == null) {
             console.line("RESULT: OK: %s", counts);
             code = 0;
         } else {
@@ -347,6 +359,9 @@ public final class Demo {
             }
             if (chainProblem != null) {
                 console.raw("  " + chainProblem);
+            }
+            if (winstonProblem != null) {
+                console.raw("  " + winstonProblem);
             }
             console.line("  node output: %s; pipeline logs: %s", node.output(), work.resolve("demo.log"));
             code = 1;
@@ -405,7 +420,7 @@ public final class Demo {
             }
             Thread.sleep(250);
         } while (System.nanoTime() - deadline < 0);
-        console.step("the node wrote %,d records; %,d are in Elasticsearch%s", written, stored,
+        console.step("the log files hold %,d records; %,d are in Elasticsearch%s", written, stored,
                 stored >= written ? "" : " (still missing after " + DRAIN_TIMEOUT.toSeconds() + " s: see demo.log)");
     }
 

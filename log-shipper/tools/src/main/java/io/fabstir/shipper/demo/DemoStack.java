@@ -17,6 +17,7 @@ final class DemoStack {
     private final Console console;
     volatile NodeProcess node;
     volatile ChainDemo chain;
+    volatile WinstonNode winston;
     final Pipeline pipeline = new Pipeline();
     volatile SearchableWatch watch;
     volatile EsConnection connection;
@@ -57,6 +58,7 @@ final class DemoStack {
         }
         closed = true;
         quietly("node", node);
+        quietly("winston node", winston);
         quietly("chain", chain);
         quietly("pipeline", pipeline);
         quietly("watch", watch);

@@ -64,6 +64,7 @@ final class Pipeline implements AutoCloseable {
                 .checkpointInterval(Duration.ofMillis(500))
                 .build();
         EnricherChain chain = EnricherChain.builder()
+                .formats(cfg.formatMapper(ShipperMetrics.get()::recordMapped))
                 .hostName(cfg.hostName()).nodeId(cfg.nodeId()).environment(cfg.environment())
                 .redactor(Redactor.defaults())
                 .build();

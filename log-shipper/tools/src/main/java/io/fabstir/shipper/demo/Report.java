@@ -35,6 +35,7 @@ final class Report {
 
     private final ElasticsearchClient client;
     private final Console console;
+    private long winstonStored;
 
     /** One saved search of kibana/queries.json. */
     record SavedQuery(String id, String title, String index, String kql, List<String> columns, String body) {
@@ -123,6 +124,57 @@ final class Report {
         List<ObjectNode> hits = new ArrayList<>();
         r.hits().hits().forEach(h -> hits.add(h.source()));
         return new Result(q, r.hits().total() == null ? hits.size() : r.hits().total().value(), hits);
+    }
+
+    /**
+     * The records of the demo's winston node ({@link WinstonNode}): lines written, records stored as
+     * {@code fabstir.format : "winston"}, and what each shown saved search finds among them, with one failed job and
+     * its trace.id. Returns null when, at the end of a run ({@code complete}), every line is stored and the failed
+     * jobs search finds its failures; else what is wrong.
+     */
+    String winston(long written, boolean complete) throws IOException {
+        winstonStored = client.count(c -> c.index(SearchableWatch.LOG_INDICES).allowNoIndices(true)
+                .ignoreUnavailable(true).query(q -> q.term(t -> t.field("fabstir.format").value(WinstonNode.FORMAT))))
+                .count();
+        console.line("The winston node's records (%s, the Fabstir guide's logger format, mapped by tail):",
+                WinstonNode.FILE);
+        console.line("  %,d lines written, %,d in Elasticsearch (KQL  fabstir.format : \"%s\")", written,
+                winstonStored, WinstonNode.FORMAT);
+        long failures = 0;
+        for (String id : SHOWN) {
+            SavedQuery q = savedQueries().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
+            Result r = run(q, 10, "fabstir.format", WinstonNode.FORMAT);
+            console.line("  %s: %,d hits among them", q.title(), r.total());
+            if (id.equals("fabstir-failed-jobs")) {
+                failures = r.total();
+                r.hits().stream().filter(h -> field(h, "trace.id") != null).findFirst().ifPresent(h -> console.raw(
+                        "    e.g. " + time(field(h, "@timestamp")) + " " + field(h, "log.level") + " "
+                        + field(h, "fabstir.job.id") + " " + shorten(field(h, "error.message")) + "; its trace: KQL  "
+                        + "trace.id : \"" + field(h, "trace.id") + "\""));
+            }
+        }
+        if (!complete) {
+            return null;
+        }
+        if (winstonStored < written) {
+            return "only " + winstonStored + " of the winston node's " + written + " records reached Elasticsearch";
+        }
+        return failures == 0 && written > 0 ? "the failed jobs saved search found none of the winston node's failures"
+                : null;
+    }
+
+    /** The winston node's records in Elasticsearch, as {@link #winston} last counted them. */
+    long winstonStored() {
+        return winstonStored;
+    }
+
+    /** {@link #run(SavedQuery, int)} narrowed to the records whose {@code field} is {@code value}. */
+    Result run(SavedQuery q, int size, String field, String value) throws IOException {
+        ObjectNode body = (ObjectNode) JSON.readTree(q.body());
+        ObjectNode bool = JSON.createObjectNode();
+        bool.putArray("filter").add(body.get("query")).addObject().putObject("term").put(field, value);
+        body.set("query", JSON.createObjectNode().set("bool", bool));
+        return run(new SavedQuery(q.id(), q.title(), q.index(), q.kql(), q.columns(), body.toString()), size);
     }
 
     void print(Result result) {

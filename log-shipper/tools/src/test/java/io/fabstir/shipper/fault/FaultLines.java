@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 
 /** The lines the scenarios' applications write; each carries its token so it can be found downstream. */
@@ -145,11 +146,11 @@ final class FaultLines {
                 new Bad("JSON string", (t, r) -> u("\"" + t + "\"")),
                 new Bad("array of objects", (t, r) -> u("[{\"event.id\":\"" + t + "\"}]")),
                 new Bad("null with comment", (t, r) -> u("null // " + t)),
-                new Bad("labels as a string (object in the mapping)",
+                new Bad("labels as a string (object in the mapping: repaired)",
                         (t, r) -> u("{" + now + ",\"event.id\":\"" + t + "\",\"labels\":\"flat\"}")),
-                new Bad("log as a string (object in the mapping)",
+                new Bad("log as a string (object in the mapping: repaired)",
                         (t, r) -> u("{" + now + ",\"event.id\":\"" + t + "\",\"log\":\"just text\"}")),
-                new Bad("message as an object (text in the mapping)",
+                new Bad("message as an object (text in the mapping: repaired)",
                         (t, r) -> u("{" + now + ",\"event.id\":\"" + t + "\",\"message\":{\"text\":\"obj\"}}")),
                 new Bad("object inside a keyword array",
                         (t, r) -> u("{" + now + ",\"event.id\":\"" + t + "\",\"tags\":[1,\"a\",{\"x\":1}]}")),
@@ -213,9 +214,67 @@ final class FaultLines {
                 new Bad("empty line", (t, r) -> new byte[0], false));
     }
 
+    // ---- records of other loggers ----------------------------------------------------------------------------
+
+    private static final DateTimeFormatter OFFSET_COMPACT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSxx");
+    private static final DateTimeFormatter PYTHON_ASCTIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss,SSS");
+
+    /**
+     * Records as the common structured loggers write them (docs/formats.md), and plain ECS records with a string
+     * where the template has an object: the edge maps the first, the indexer repairs the second, and every one of
+     * them must be indexed, none dead-lettered. Times are the moment of writing, in each library's own form.
+     */
+    static List<Bad> otherLoggers() {
+        return List.of(
+                new Bad("winston job completed (epoch ms)", (t, r) -> u("{\"event\":\"job.completed\",\"jobId\":\"" + t
+                        + "\",\"model\":\"llama-3-8b\",\"tokensUsed\":812,\"duration\":1530,\"timestamp\":"
+                        + System.currentTimeMillis() + ",\"level\":\"info\",\"service\":\"fabstir-node\","
+                        + "\"version\":\"1.4.2\",\"nodeId\":\"node-7\"}")),
+                new Bad("winston job failed (string error, stack, +0000)", (t, r) -> u("{\"level\":\"error\","
+                        + "\"message\":\"Job processing failed\",\"error\":\"CUDA out of memory\",\"stack\":\"Error: "
+                        + "CUDA out of memory\\n    at run (/app/src/inference.js:88:11)\",\"duration\":4210,\"jobId\":\""
+                        + t + "\",\"service\":\"fabstir-node\",\"timestamp\":\""
+                        + OFFSET_COMPACT.format(Instant.now().atOffset(ZoneOffset.UTC)) + "\"}")),
+                new Bad("winston audit", (t, r) -> u("{\"event\":\"audit\",\"action\":\"stake.deposited\","
+                        + "\"userId\":\"0x9f2b3c\",\"message\":\"" + t + "\",\"timestamp\":" + System.currentTimeMillis()
+                        + ",\"level\":\"info\"}")),
+                new Bad("pino (numeric level, err object)", (t, r) -> u("{\"level\":50,\"time\":"
+                        + System.currentTimeMillis() + ",\"pid\":4242,\"hostname\":\"gpu-7\",\"msg\":\"" + t
+                        + "\",\"err\":{\"type\":\"Error\",\"message\":\"boom\",\"stack\":\"Error: boom\\n    at x (a.js:1:1)\"}}")),
+                new Bad("bunyan", (t, r) -> u("{\"name\":\"node\",\"hostname\":\"gpu-7\",\"pid\":1,\"level\":30,"
+                        + "\"msg\":\"" + t + "\",\"time\":\"" + Instant.now() + "\",\"v\":0}")),
+                new Bad("zap (epoch seconds, caller, error)", (t, r) -> u("{\"level\":\"error\",\"ts\":"
+                        + System.currentTimeMillis() / 1000.0 + ",\"caller\":\"jobs/runner.go:88\",\"msg\":\"" + t
+                        + "\",\"error\":\"CUDA out of memory\",\"stacktrace\":\"main.run\\n\\t/app/main.go:12\"}")),
+                new Bad("slog (offset level, -05:00)", (t, r) -> u("{\"time\":\""
+                        + Instant.now().atOffset(ZoneOffset.ofHours(-5)) + "\",\"level\":\"WARN+2\",\"msg\":\"" + t
+                        + "\",\"source\":{\"function\":\"main.run\",\"file\":\"/app/main.go\",\"line\":42}}")),
+                new Bad("structlog", (t, r) -> u("{\"event\":\"" + t + " user logged in\",\"level\":\"info\","
+                        + "\"timestamp\":\"" + Instant.now() + "\",\"logger\":\"auth\"}")),
+                new Bad("python-json-logger (asctime, traceback)", (t, r) -> u("{\"asctime\":\""
+                        + PYTHON_ASCTIME.format(Instant.now().atOffset(ZoneOffset.UTC)) + "\",\"levelname\":\"ERROR\","
+                        + "\"name\":\"worker\",\"message\":\"" + t + "\",\"exc_info\":\"Traceback (most recent call "
+                        + "last):\\n  File \\\"w.py\\\", line 3, in <module>\\nValueError: bad\"}")),
+                new Bad("logstash-logback-encoder (+01:00)", (t, r) -> u("{\"@timestamp\":\""
+                        + Instant.now().atOffset(ZoneOffset.ofHours(1)) + "\",\"@version\":\"1\",\"message\":\"" + t
+                        + "\",\"logger_name\":\"io.x.Y\",\"thread_name\":\"main\",\"level\":\"WARN\","
+                        + "\"level_value\":30000}")),
+                new Bad("ECS with a string error", (t, r) -> u("{\"@timestamp\":\"" + Instant.now() + "\",\"event.id\":\""
+                        + t + "\",\"log.level\":\"ERROR\",\"message\":\"upload failed\",\"error\":\"boom\"}")),
+                new Bad("ECS with a string host, service and event", (t, r) -> u("{\"@timestamp\":\"" + Instant.now()
+                        + "\",\"event.id\":\"" + t + "\",\"log.level\":\"INFO\",\"message\":\"m\",\"host\":\"web-1\","
+                        + "\"service\":\"billing\",\"event\":\"job.completed\"}")));
+    }
+
     static Pipeline.LineMaker malformed(List<Bad> corpus, Random random) {
+        return malformed(corpus, random, (kind, token) -> { });
+    }
+
+    /** As {@link #malformed(List, Random)}, telling {@code made} which kind each token's line is. */
+    static Pipeline.LineMaker malformed(List<Bad> corpus, Random random, BiConsumer<Bad, String> made) {
         return (n, token) -> {
             Bad b = corpus.get((int) (n % corpus.size()));
+            made.accept(b, token);
             byte[] bytes = b.bytes().apply(token, random);
             String s = new String(bytes, StandardCharsets.ISO_8859_1);
             if (s.contains("NOW")) {

@@ -1,6 +1,7 @@
 package io.fabstir.shipper.fault;
 
 import io.fabstir.shipper.fault.Pipeline.Part;
+import io.fabstir.shipper.index.SampleRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -10,14 +11,21 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every kind of bad input, through the edge (files) and straight into Kafka (a foreign producer). */
+/**
+ * Every kind of bad input, through the edge (files) and straight into Kafka (a foreign producer), with the records of
+ * other loggers the edge maps and the ones the indexer repairs (all of which must be indexed, none dead-lettered).
+ */
 @Tag("fault")
 class FaultMalformedRecordsTest {
 
@@ -40,26 +48,37 @@ class FaultMalformedRecordsTest {
             Map.entry("2000 levels deep", t -> b("{\"event.id\":\"" + t + "\",\"d\":" + "[".repeat(2000)
                     + "]".repeat(2000) + "}")),
             Map.entry("NUL bytes", t -> cat(b("{\"event.id\":\"" + t + "\",\"m\":\"a"), new byte[] {0}, b("\"}"))),
-            Map.entry("mapping conflict", t -> b("{\"@timestamp\":\"" + Instant.now() + "\",\"event.id\":\"" + t
-                    + "\",\"labels\":\"flat\"}")),
+            Map.entry("labels as a string (repaired into tags)", t -> b("{\"@timestamp\":\"" + Instant.now()
+                    + "\",\"event.id\":\"" + t + "\",\"labels\":\"flat\"}")),
+            Map.entry("field name over the template's limit", t -> b(SampleRecords.refusedByElasticsearch(t,
+                    Instant.now()))),
             Map.entry("only metadata fields", t -> b("{\"_id\":\"" + t + "\",\"_index\":\"elsewhere\"}")));
 
     @Test
     void everyKindOfMalformedRecordIsStoredOnceOrDeadLetteredWithAReason() throws Exception {
         FaultSettings s = FaultSettings.CURRENT;
-        List<FaultLines.Bad> corpus = FaultLines.malformed();
+        List<FaultLines.Bad> others = FaultLines.otherLoggers();
+        List<FaultLines.Bad> corpus = new ArrayList<>(FaultLines.malformed());
+        corpus.addAll(others);
         Duration length = s.pick(Duration.ofSeconds(14), Duration.ofSeconds(60));
         int kills = s.pick(1, 4);
         FaultRun.repeat("malformed records", "bad", "an application writing, 40 lines/s for " + length.toSeconds()
                 + " s, a corpus of " + corpus.size() + " kinds of line: "
                 + corpus.stream().map(FaultLines.Bad::name).collect(Collectors.joining(", "))
+                + " (the last " + others.size() + " are records of other loggers and ECS records with a string where "
+                + "the template has an object: mapped at the edge or repaired by the indexer, each must be indexed)"
                 + "; and a foreign producer putting " + RAW.size() + " kinds of raw value straight on the topic: "
                 + RAW.stream().map(Map.Entry::getKey).collect(Collectors.joining(", ")) + ". `tail` and `index` are "
                 + "each SIGKILLed " + kills + " time(s), so bad records are re-sent and redelivered too.", run -> {
             Pipeline p = run.pipeline(1);
             Pipeline.Node node = p.node("node-a");
             node.globs.add(node.logs + "/*.json");
-            p.write(node, "app.json", 40, FaultLines.malformed(corpus, run.random), b -> { });
+            Set<String> otherTokens = ConcurrentHashMap.newKeySet();
+            p.write(node, "app.json", 40, FaultLines.malformed(corpus, run.random, (kind, token) -> {
+                if (others.contains(kind)) {
+                    otherTokens.add(token);
+                }
+            }), b -> { });
             p.startTail(node);
             p.startIndexer();
             Map<String, Object> props = Map.of("bootstrap.servers", p.services.bootstrap(), "acks", "all",
@@ -87,6 +106,11 @@ class FaultMalformedRecordsTest {
             // The corpus reached both ends: some records were repaired and indexed, some dead-lettered.
             assertThat(t.inDlq()).as("records in the DLQ").isPositive();
             assertThat(t.indexed()).as("records indexed").isPositive();
+            // With the invariant (each token once), none dead-lettered means every one of them indexed once.
+            Set<String> deadLettered = new HashSet<>();
+            p.services.probe.scan(p.dlqWildcard, d -> deadLettered.addAll(p.ledger.tokensIn(d.source().toString())));
+            assertThat(otherTokens).as("records of other loggers written").isNotEmpty();
+            assertThat(deadLettered).as("records of other loggers dead-lettered").doesNotContainAnyElementsOf(otherTokens);
         });
     }
 
