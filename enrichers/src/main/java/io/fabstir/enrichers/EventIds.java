@@ -1,9 +1,7 @@
 package io.fabstir.enrichers;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.fabstir.enrichers.ids.DerivedUuid;
+
 import java.util.UUID;
 
 /**
@@ -30,23 +28,8 @@ final class EventIds implements Enricher {
         record.put("fabstir.event_id_source", "derived");
     }
 
-    /** A UUIDv8 (RFC 9562 custom layout) holding the first 122 bits of SHA-256 over the three parts. */
+    /** A UUIDv8 over (host, 0, file identity, 0, offset): see {@link DerivedUuid}. */
     static UUID derive(String host, String fileIdentity, long offset) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        sha.update(host.getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) 0);
-        sha.update(fileIdentity.getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) 0);
-        sha.update(ByteBuffer.allocate(Long.BYTES).putLong(offset).array());
-        byte[] h = sha.digest();
-        h[6] = (byte) ((h[6] & 0x0f) | 0x80);
-        h[8] = (byte) ((h[8] & 0x3f) | 0x80);
-        ByteBuffer b = ByteBuffer.wrap(h, 0, 16);
-        return new UUID(b.getLong(), b.getLong());
+        return DerivedUuid.start().text(host).separator().text(fileIdentity).separator().number(offset).toUuid();
     }
 }

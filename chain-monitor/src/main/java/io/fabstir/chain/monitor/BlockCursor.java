@@ -2,31 +2,25 @@ package io.fabstir.chain.monitor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabstir.shipper.files.AtomicFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.OptionalLong;
 
 /**
- * The next block the monitor will read, per chain. Written as the shipper's checkpoint is (temp file, fsync, atomic
- * rename, directory fsync), and only after the records of every block before it are on disk: a crash leaves the old
+ * The next block the monitor will read, per chain. Written as the shipper's checkpoint is ({@link AtomicFile}: temp file,
+ * fsync, atomic rename), and only after the records of every block before it are on disk: a crash leaves the old
  * or the new value, so a restart re-reads at most the last range (same event ids) and never skips one.
  */
 final class BlockCursor {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
-    private final Path temp;
 
     BlockCursor(Path file) {
         this.file = file.toAbsolutePath();
-        this.temp = this.file.resolveSibling(this.file.getFileName() + ".tmp");
     }
 
     Path file() {
@@ -67,22 +61,6 @@ final class BlockCursor {
     void save(long chainId, long nextBlock) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(JSON.createObjectNode().put("version", 1).put("chain_id", chainId)
                 .put("next_block", nextBlock));
-        Files.createDirectories(file.getParent());
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) ch.write(buf);
-            ch.force(true);
-        }
-        try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("cursor directory does not support atomic rename: " + file.getParent(), e);
-        }
-        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException ignored) {
-            // not supported on every file system; the rename itself is atomic
-        }
+        AtomicFile.write(file, bytes);
     }
 }

@@ -6,6 +6,7 @@ import io.fabstir.chain.contracts.EventCatalog;
 import io.fabstir.chain.contracts.FabstirContract;
 import io.fabstir.chain.gas.GasTracker;
 import io.fabstir.chain.health.ChainHealth;
+import io.fabstir.shipper.retry.Backoff;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +67,7 @@ public final class ChainMonitor implements AutoCloseable {
     private final GasTracker gas;
     private final ChainHealth health;
     private final Economics economics;
-    private final Duration backoffMax;
+    private final Backoff backoff;
 
     private volatile boolean stopped;
     private Thread thread;
@@ -97,7 +97,7 @@ public final class ChainMonitor implements AutoCloseable {
         this.trackGas = b.trackGas;
         this.readInterval = b.readInterval;
         this.serviceName = b.serviceName;
-        this.backoffMax = b.backoffMax;
+        this.backoff = new Backoff(Duration.ofMillis(250), b.backoffMax);
         PrometheusRegistry registry = Objects.requireNonNull(b.registry, "registry");
         this.metrics = new ChainMetrics(registry);
         catalog.events().forEach(e -> metrics.declare(e.getKey(), e.getValue()));
@@ -179,8 +179,7 @@ public final class ChainMonitor implements AutoCloseable {
     }
 
     long backoff(int failures) {
-        long base = Math.min(backoffMax.toMillis(), 250L << Math.min(failures - 1, 16));
-        return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+        return backoff.delayMs(failures);
     }
 
     /**

@@ -7,15 +7,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabstir.chain.contracts.DecodedEvent;
 import io.fabstir.chain.contracts.EventCatalog;
+import io.fabstir.enrichers.ids.DerivedUuid;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -129,20 +127,7 @@ final class EventRecords {
      * transaction hash and log index: the same event read again gets the same id, so Elasticsearch stores it once.
      */
     static UUID eventId(long chainId, String txHash, long logIndex) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
-        sha.update(ByteBuffer.allocate(Long.BYTES).putLong(chainId).array());
-        sha.update(txHash.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
-        sha.update(ByteBuffer.allocate(Long.BYTES).putLong(logIndex).array());
-        byte[] h = sha.digest();
-        h[6] = (byte) ((h[6] & 0x0f) | 0x80);
-        h[8] = (byte) ((h[8] & 0x3f) | 0x80);
-        ByteBuffer b = ByteBuffer.wrap(h, 0, 16);
-        return new UUID(b.getLong(), b.getLong());
+        return DerivedUuid.start().number(chainId).text(txHash.toLowerCase(Locale.ROOT)).number(logIndex).toUuid();
     }
 
     /** A job as {@code JobMarketplace.jobs(id)} returns it. */

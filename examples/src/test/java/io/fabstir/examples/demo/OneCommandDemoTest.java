@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's first command, after the build: {@code java -jar log-shipper/target/fabstir-shipper.jar demo} from
+ * The README's first command, after the build: {@code java -jar log-shipper/tools/target/fabstir-shipper-tools.jar demo} from
  * the repository root, with a short duration. It runs unattended on the real local Kafka and Elasticsearch, exits
  * 0, prints non-zero counts for the three datasets that decide it, and leaves no process behind.
  */

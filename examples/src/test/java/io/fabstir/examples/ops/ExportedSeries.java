@@ -5,6 +5,7 @@ import io.fabstir.chain.gas.GasTracker;
 import io.fabstir.chain.monitor.ChainMonitor;
 import io.fabstir.chain.monitor.Rpc;
 import io.fabstir.shipper.metrics.ShipperMetrics;
+import io.fabstir.shipper.sink.SinkMetrics;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -147,9 +148,17 @@ final class ExportedSeries {
         m.error("send");
         m.fileLag("/var/log/fabstir/fabstir.json", 10);
         List<Series> out = new ArrayList<>(scrape(io.fabstir.shipper.metrics.MetricsEndpoint.registry()));
-        // The sinks' metric classes are package-private (one per sink); they are driven here as their sinks drive them.
-        out.addAll(scrape(sink("io.fabstir.shipper.index.IndexerMetrics")));
-        out.addAll(scrape(sink("io.fabstir.shipper.sink.loki.LokiMetrics")));
+        // One metrics class for every sink, labelled by sink: driven here as the loop and the sinks drive it.
+        PrometheusRegistry sinks = new PrometheusRegistry();
+        for (String sink : List.of("elasticsearch", "loki")) {
+            SinkMetrics s = SinkMetrics.of(sinks, sink);
+            s.indexed(1);
+            s.dlq(1);
+            s.retry();
+            s.batch(0.1);
+            s.lag(0, 1);
+        }
+        out.addAll(scrape(sinks));
         return out;
     }
 

@@ -1,0 +1,243 @@
+package io.fabstir.shipper.cli;
+
+import io.fabstir.shipper.index.IndexLoop;
+import io.fabstir.shipper.normalize.RecordNormalizer;
+import io.fabstir.shipper.sink.Sink;
+import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
+import io.fabstir.shipper.sink.loki.LokiConfig;
+import io.fabstir.shipper.sink.loki.LokiSink;
+import io.fabstir.shipper.sink.elasticsearch.EsConnection;
+import io.fabstir.shipper.sink.elasticsearch.IndexNames;
+import io.fabstir.shipper.metrics.MetricsEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code fabstir-shipper index}: one central loop ({@link IndexLoop}) in the consumer group of its sink, writing
+ * {@code fabstir.logs} into daily Elasticsearch indices ({@code --sink elasticsearch}, the default) or Loki
+ * ({@code --sink loki}). Both sinks read the same settings for Kafka, the transform and the dead letters.
+ */
+@Command(name = "index", mixinStandardHelpOptions = true,
+        description = "Consume fabstir.logs and index every record (Elasticsearch daily indices or Loki)")
+public final class IndexCommand extends ElasticsearchCommand implements Callable<Integer>, ShipperCommand {
+    private static final Logger log = LoggerFactory.getLogger(IndexCommand.class);
+
+    enum SinkKind { elasticsearch, loki }
+
+    @Option(names = "--sink", description = "elasticsearch (default) or loki")
+    SinkKind sink;
+
+    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (env FABSTIR_KAFKA_BOOTSTRAP_SERVERS)")
+    String bootstrapServers;
+
+    @Option(names = "--topic", description = "default fabstir.logs")
+    String topic;
+
+    @Option(names = "--dlq-topic", description = "default fabstir.logs.dlq")
+    String dlqTopic;
+
+    @Option(names = "--group-id", description = "consumer group; instances with the same one share the partitions")
+    String groupId;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "any Kafka client property (prefix consumer./producer. to target one client)")
+    Map<String, String> kafkaProperties;
+
+    @Option(names = "--bulk-max-operations", description = "documents per bulk request (default 2000)")
+    Integer bulkMaxOperations;
+
+    @Option(names = "--bulk-max-bytes", description = "bytes per bulk request (default 5mb)")
+    String bulkMaxBytes;
+
+    @Option(names = "--bulk-concurrency", description = "bulk requests in flight (default 2)")
+    Integer bulkConcurrency;
+
+    @Option(names = "--bulk-flush-interval", description = "send a partial bulk after this (default 200ms)")
+    String bulkFlushInterval;
+
+    @Option(names = "--max-in-flight", description = "unsettled records at which consumption pauses (default 20000)")
+    Integer maxInFlight;
+
+    @Option(names = "--timestamp-max-past", description = "older @timestamp → ingest time + marker (default 365d)")
+    String timestampMaxPast;
+
+    @Option(names = "--timestamp-max-future", description = "later @timestamp → ingest time + marker (default 1d)")
+    String timestampMaxFuture;
+
+    @Option(names = "--shards", description = "primary shards per daily index (default 1)")
+    Integer shards;
+
+    @Option(names = "--replicas", description = "replicas per daily index (default 1)")
+    Integer replicas;
+
+    @Option(names = "--retention", paramLabel = "DURATION", description = "ILM delete age (default 30d)")
+    String retention;
+
+    @Option(names = "--install-templates", arity = "1", paramLabel = "BOOL", description = "install templates at start (default true)")
+    Boolean installTemplates;
+
+    @Option(names = "--metrics-port", description = "serve Prometheus /metrics on this port (default: off)")
+    Integer metricsPort;
+
+    @Option(names = "--loki-url", description = "with --sink loki: Loki's base or push URL, e.g. http://loki:3100 "
+            + "(env FABSTIR_LOKI_URL); the other loki.* keys come from the YAML or FABSTIR_LOKI_* variables")
+    String lokiUrl;
+
+    @Option(names = "--loki-tenant", description = "with --sink loki: X-Scope-OrgID tenant (env FABSTIR_LOKI_TENANT)")
+    String lokiTenant;
+
+    @Option(names = "--loki-format", description = "with --sink loki: protobuf (default, snappy) or json")
+    String lokiFormat;
+
+    /** The running loop. */
+    private volatile AutoCloseable loop;
+    private final CountDownLatch started = new CountDownLatch(1);
+
+    @Override
+    Set<String> extraKeys() {
+        Set<String> keys = new TreeSet<>(Set.of("sink", "kafka.bootstrap_servers", "kafka.topic", "kafka.dlq_topic",
+                "kafka.group_id", "elasticsearch.bulk.max_operations", "elasticsearch.bulk.max_bytes",
+                "elasticsearch.bulk.concurrency", "elasticsearch.bulk.flush_interval", "indexer.max_in_flight",
+                "indexer.timestamp_max_past", "indexer.timestamp_max_future", "indexer.install_templates",
+                "indexer.metrics_port"));
+        LokiConfig.KEYS.stream().filter(k -> k.startsWith("loki.")).forEach(keys::add);
+        return keys;
+    }
+
+    @Override
+    void flags(CentralSettings s) {
+        s.flag("sink", sink).flag("kafka.bootstrap_servers", bootstrapServers).flag("kafka.topic", topic)
+                .flag("kafka.dlq_topic", dlqTopic).flag("kafka.group_id", groupId)
+                .flag("elasticsearch.bulk.max_operations", bulkMaxOperations)
+                .flag("elasticsearch.bulk.max_bytes", bulkMaxBytes)
+                .flag("elasticsearch.bulk.concurrency", bulkConcurrency)
+                .flag("elasticsearch.bulk.flush_interval", bulkFlushInterval)
+                .flag("indexer.max_in_flight", maxInFlight)
+                .flag("indexer.timestamp_max_past", timestampMaxPast)
+                .flag("indexer.timestamp_max_future", timestampMaxFuture)
+                .flag("indexer.install_templates", installTemplates)
+                .flag("indexer.metrics_port", metricsPort)
+                .flag("elasticsearch.shards", shards).flag("elasticsearch.replicas", replicas)
+                .flag("elasticsearch.retention", retention)
+                .flag(LokiConfig.URL, lokiUrl).flag(LokiConfig.TENANT, lokiTenant).flag(LokiConfig.FORMAT, lokiFormat)
+                .properties(kafkaProperties);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> env = System.getenv();
+        CentralSettings s = settings(env);
+        if (env.get(CentralSettings.envName("kafka.bootstrap_servers")) == null && bootstrapServers == null) {
+            s.flag("kafka.bootstrap_servers", blankToNull(env.get("FABSTIR_KAFKA_BOOTSTRAP")));
+        }
+        String kind = s.string("sink", ElasticsearchSink.NAME);
+        if (!kind.equals(ElasticsearchSink.NAME) && !kind.equals(LokiSink.NAME)) {
+            throw s.fail("invalid config sink: '" + kind + "' (elasticsearch or loki)");
+        }
+        String bootstrap = s.required("kafka.bootstrap_servers");
+        RecordNormalizer normalizer = RecordNormalizer.builder()
+                .maxPast(s.duration("indexer.timestamp_max_past", Duration.ofDays(365)))
+                .maxFuture(s.duration("indexer.timestamp_max_future", Duration.ofDays(1)))
+                .build();
+        int port = s.integer("indexer.metrics_port", 0, 0);
+        boolean loki = kind.equals(LokiSink.NAME);
+        // Each sink in its own consumer group: an outage of one destination never holds back the other.
+        String group = s.string("kafka.group_id", loki ? "fabstir-loki" : "fabstir-indexer-elasticsearch");
+        String pattern = s.string("elasticsearch.index_pattern", IndexNames.DEFAULT_PATTERN);
+        String dlqPattern = s.string("elasticsearch.dlq_index_pattern", IndexNames.DEFAULT_DLQ_PATTERN);
+        if (!loki) {
+            for (String[] p : new String[][] {{"elasticsearch.index_pattern", pattern},
+                    {"elasticsearch.dlq_index_pattern", dlqPattern}}) {
+                try {
+                    IndexNames.of(p[1]);
+                } catch (IllegalArgumentException e) {
+                    throw s.fail("invalid config " + p[0] + ": " + e.getMessage());
+                }
+            }
+        }
+        Sink sink = loki ? lokiSink(s) : null;
+        try (EsConnection es = loki ? null : connect(s, env);
+             MetricsEndpoint metrics = port > 0 ? MetricsEndpoint.start(port) : null) {
+            if (loki) {
+                log.info("indexing {} → Loki {}", bootstrap, s.string(LokiConfig.URL, null));
+            } else {
+                log.info("indexing {} → {} ({})", bootstrap, pattern, es);
+                if (s.bool("indexer.install_templates", true)) {
+                    installer(s, es).install();
+                }
+                sink = ElasticsearchSink.builder().client(es.client())
+                        .indexPattern(pattern).dlqPattern(dlqPattern)
+                        .maxOperations(s.integer("elasticsearch.bulk.max_operations", 2000, 1))
+                        .maxBytes(s.bytes("elasticsearch.bulk.max_bytes", 5L << 20))
+                        .maxConcurrentRequests(s.integer("elasticsearch.bulk.concurrency", 2, 1))
+                        .flushInterval(s.duration("elasticsearch.bulk.flush_interval", Duration.ofMillis(200)))
+                        .registry(MetricsEndpoint.registry())
+                        .build();
+            }
+            IndexLoop l = IndexLoop.builder()
+                    .bootstrapServers(bootstrap)
+                    .topic(s.string("kafka.topic", "fabstir.logs"))
+                    .dlqTopic(s.string("kafka.dlq_topic", "fabstir.logs.dlq"))
+                    .groupId(group)
+                    .kafkaProperties(s.kafkaProperties())
+                    .maxInFlight(s.integer("indexer.max_in_flight", 20_000, 100))
+                    .normalizer(normalizer)
+                    .registry(MetricsEndpoint.registry())
+                    .sink(sink)
+                    .build();
+            runUntilClosed(l, l);
+            return l.stoppedPartitions().isEmpty() ? 0 : 3;
+        } catch (RuntimeException | Error e) {
+            if (sink != null) {
+                sink.close();
+            }
+            throw e;
+        }
+    }
+
+    /** {@code --sink loki}: the {@code loki.*} settings, checked here so a bad one fails at start naming its key. */
+    private static Sink lokiSink(CentralSettings s) {
+        try {
+            return LokiConfig.builder(s.withPrefix("loki.")).registry(MetricsEndpoint.registry()).build();
+        } catch (IllegalArgumentException e) {
+            // LokiConfig.InvalidKey and the builder's own checks both start their message with the key.
+            throw s.fail("invalid config " + e.getMessage());
+        }
+    }
+
+    /** Runs {@code body} on this thread until {@code sink} is closed by {@link #stop()} or SIGTERM/SIGINT. */
+    private void runUntilClosed(AutoCloseable sink, Runnable body) {
+        loop = sink;
+        Thread hook = new Thread(() -> {
+            try {
+                sink.close();
+            } catch (Exception e) {
+                log.warn("closing the sink on shutdown failed", e);
+            }
+        }, "index-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        started.countDown();
+        body.run();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is what stopped us
+        }
+    }
+
+    /** Stops a running {@link #call()} cleanly (tests and embedding). */
+    void stop() throws Exception {
+        started.await();
+        loop.close();
+    }
+}

@@ -1,0 +1,53 @@
+package io.fabstir.shipper.cli;
+
+import io.fabstir.shipper.retention.RetentionSweeper;
+import io.fabstir.shipper.sink.elasticsearch.EsConnection;
+import io.fabstir.shipper.sink.elasticsearch.IndexNames;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+
+/** {@code fabstir-shipper retention --keep 30d [--dry-run]}: deletes daily indices older than the age. */
+@Command(name = "retention", mixinStandardHelpOptions = true,
+        description = "Delete daily log and DLQ indices older than --keep (for clusters without ILM)")
+public final class RetentionCommand extends ElasticsearchCommand implements Callable<Integer>, ShipperCommand {
+    @Option(names = "--keep", paramLabel = "DURATION", description = "age to keep, e.g. 30d (default 30d)")
+    String keep;
+
+    @Option(names = "--dry-run", description = "list what would be deleted, delete nothing")
+    boolean dryRun;
+
+    @Override
+    Set<String> extraKeys() {
+        return Set.of("retention.keep");
+    }
+
+    @Override
+    void flags(CentralSettings s) {
+        s.flag("retention.keep", keep);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        CentralSettings s = settings(System.getenv());
+        Duration age = s.duration("retention.keep", Duration.ofDays(30));
+        try (EsConnection es = connect(s, System.getenv())) {
+            List<String> names = RetentionSweeper.builder().client(es.client())
+                    .pattern(s.string("elasticsearch.index_pattern", IndexNames.DEFAULT_PATTERN))
+                    .pattern(s.string("elasticsearch.dlq_index_pattern", IndexNames.DEFAULT_DLQ_PATTERN))
+                    .keep(age).dryRun(dryRun).build().sweep();
+            for (String n : names) {
+                spec.commandLine().getOut().println((dryRun ? "would delete " : "deleted ") + n);
+            }
+            if (names.isEmpty()) {
+                spec.commandLine().getOut().println("nothing older than " + age.toDays() + "d");
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.fabstir.shipper.cli;
+
+import io.fabstir.shipper.sink.elasticsearch.EsConnection;
+import io.fabstir.templates.InstallReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+
+/** {@code fabstir-shipper templates install}: puts the component/index templates and ILM policy, idempotently. */
+@Command(name = "templates", description = "Manage the Elasticsearch templates and ILM policy",
+        subcommands = TemplatesCommand.Install.class, mixinStandardHelpOptions = true)
+public final class TemplatesCommand implements Runnable, ShipperCommand {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "install", mixinStandardHelpOptions = true,
+            description = "Install or update the templates and ILM policy; unchanged ones are left alone")
+    static final class Install extends ElasticsearchCommand implements Callable<Integer> {
+        @Option(names = "--shards", description = "primary shards per daily index (default 1)")
+        Integer shards;
+
+        @Option(names = "--replicas", description = "replicas per daily index (default 1; 0 for one node)")
+        Integer replicas;
+
+        @Option(names = "--retention", paramLabel = "DURATION", description = "ILM delete age (default 30d)")
+        String retention;
+
+        @Override
+        Set<String> extraKeys() {
+            return Set.of();
+        }
+
+        @Override
+        void flags(CentralSettings s) {
+            s.flag("elasticsearch.shards", shards).flag("elasticsearch.replicas", replicas)
+                    .flag("elasticsearch.retention", retention);
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            CentralSettings s = settings(System.getenv());
+            try (EsConnection es = connect(s, System.getenv())) {
+                InstallReport report = installer(s, es).install();
+                for (InstallReport.Outcome o : report.outcomes()) {
+                    spec.commandLine().getOut().printf("%-18s %-24s %s%n", o.kind(), o.name(), o.action());
+                }
+                if (!report.ilmAvailable()) {
+                    spec.commandLine().getOut().println(
+                            "cluster has no ILM: run `fabstir-shipper retention --keep 30d` on a schedule instead");
+                }
+                return 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.fabstir.shipper.index;
+
+import io.fabstir.shipper.normalize.Normalized;
+import io.fabstir.shipper.normalize.RecordNormalizer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.time.Instant;
+
+/**
+ * The step between consuming a Kafka record and handing it to a sink: one policy for every sink, so a record gets
+ * the same document, {@code _id} and {@code @timestamp} in Elasticsearch and in Loki. It sees the whole Kafka record
+ * (topic, key, headers), so a stage that sets the node's identity from its topic, or resolves a field's type, goes
+ * here. Called on the consumer thread only.
+ */
+public interface Transform {
+
+    /** The document to store, or why the record cannot be stored (then it is dead-lettered). */
+    Normalized apply(ConsumerRecord<byte[], byte[]> record);
+
+    /**
+     * When the record entered the pipeline, the same for every redelivery: a dead letter's daily index is chosen by
+     * it, so a record dead-lettered twice lands in one index.
+     */
+    Instant entered(ConsumerRecord<byte[], byte[]> record);
+
+    /** The normaliser's repairs, timestamp window and id rules ({@link RecordNormalizer}). */
+    static Transform normalizing(RecordNormalizer normalizer) {
+        return new Transform() {
+            @Override
+            public Normalized apply(ConsumerRecord<byte[], byte[]> r) {
+                // The record's Kafka timestamp, not the clock, anchors its timestamp window: a redelivery is judged alike.
+                return normalizer.normalize(r.value(), r.topic(), r.partition(), r.offset(), r.timestamp());
+            }
+
+            @Override
+            public Instant entered(ConsumerRecord<byte[], byte[]> r) {
+                return normalizer.reference(r.timestamp());
+            }
+        };
+    }
+}

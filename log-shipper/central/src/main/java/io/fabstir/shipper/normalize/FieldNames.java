@@ -1,0 +1,67 @@
+package io.fabstir.shipper.normalize;
+
+/**
+ * Field names Elasticsearch would refuse or misread: blank ones, leading, trailing or doubled dots, and its metadata
+ * fields ({@code _id}, {@code _source}, ...). The check of a clean name allocates nothing: nearly every name is one.
+ */
+final class FieldNames {
+    private FieldNames() {
+    }
+
+    /** Cleans a field name; null when nothing usable is left (blank or dots only). */
+    static String fixKey(String key) {
+        if (isCleanKey(key)) {
+            return key; // the hot path: no allocation
+        }
+        if (key.isBlank()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(key.length());
+        for (String part : key.split("\\.")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            if (sb.length() > 0) {
+                sb.append('.');
+            }
+            sb.append(part);
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
+    /** Every dot-separated segment has a non-whitespace character (so no empty, leading, trailing or double dot). */
+    static boolean isCleanKey(String key) {
+        boolean segmentHasText = false;
+        for (int i = 0, n = key.length(); i < n; i++) {
+            char c = key.charAt(i);
+            if (c == '.') {
+                if (!segmentHasText) {
+                    return false;
+                }
+                segmentHasText = false;
+            } else if (!segmentHasText && !Character.isWhitespace(c)) {
+                segmentHasText = true;
+            }
+        }
+        return segmentHasText;
+    }
+
+    static int segments(String key) {
+        int n = 1;
+        for (int i = 0; i < key.length(); i++) {
+            if (key.charAt(i) == '.') {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    static boolean isMetadataName(String name) {
+        return switch (name) {
+            case "_id", "_index", "_source", "_routing", "_type", "_version", "_seq_no", "_primary_term",
+                 "_field_names", "_ignored", "_meta", "_doc", "_tier", "_data_stream_timestamp", "_nested_path",
+                 "_feature", "_ignored_source", "_tsid", "_size" -> true;
+            default -> false;
+        };
+    }
+}

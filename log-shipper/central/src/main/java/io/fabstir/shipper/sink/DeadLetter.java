@@ -1,0 +1,27 @@
+package io.fabstir.shipper.sink;
+
+import java.time.Instant;
+
+/**
+ * A record the loop could not store in a sink, with why. Its {@link #id()} is the same for every redelivery of the
+ * record: its {@code event.id} when it was read as a document, else its Kafka position ({@code dlq-topic-p-o}).
+ *
+ * @param sink      the sink that refused it (or that the record was bound for, when the transform refused it)
+ * @param entered   when the record entered Kafka, which decides the DLQ's daily index
+ * @param eventId   the record's {@code event.id}, null when it could not be read as a document
+ * @param key       the Kafka key (the node id), raw
+ * @param value     the Kafka value, raw
+ */
+public record DeadLetter(String sink, String topic, int partition, long offset, Instant entered, String eventId,
+                         String errorType, String reason, byte[] key, byte[] value) {
+
+    /** Stable across redeliveries, so a dead letter read twice is stored once. */
+    public String id() {
+        return eventId != null ? eventId : "dlq-" + topic + "-" + partition + "-" + offset;
+    }
+
+    /** {@code topic/partition/offset}, the {@code fabstir.dlq.source} header. */
+    public String source() {
+        return topic + "/" + partition + "/" + offset;
+    }
+}

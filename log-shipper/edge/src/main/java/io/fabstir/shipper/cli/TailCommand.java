@@ -1,0 +1,242 @@
+package io.fabstir.shipper.cli;
+
+import io.fabstir.enrichers.EnricherChain;
+import io.fabstir.enrichers.redact.Redactor;
+import io.fabstir.shipper.config.ConfigException;
+import io.fabstir.shipper.config.EdgeConfig;
+import io.fabstir.shipper.kafka.KafkaRecordSink;
+import io.fabstir.shipper.metrics.MetricsEndpoint;
+import io.fabstir.shipper.metrics.ShipperMetrics;
+import io.fabstir.shipper.tail.Tailer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code fabstir-shipper tail}: follow JSON log files and produce each record, enriched, to Kafka. */
+@Command(name = "tail",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Follows JSON log files and sends every line, enriched (host.name, fabstir.node_id, event.id, UTC "
+                + "@timestamp, secrets masked), to Kafka. Lines that are not JSON objects are sent wrapped as "
+                + "event.dataset=fabstir.unparsed with the reason; nothing is dropped. Read positions are "
+                + "checkpointed only after Kafka acknowledged everything before them.",
+            "",
+            "Settings come from --config YAML, then FABSTIR_* environment variables, then flags (each overrides "
+                + "the one before). The environment name of a YAML key is FABSTIR_ + the key upper-cased with dots "
+                + "as underscores, e.g. kafka.bootstrap_servers -> FABSTIR_KAFKA_BOOTSTRAP_SERVERS; lists are "
+                + "comma-separated and maps are name=value,name=value (FABSTIR_KAFKA_PRODUCER, FABSTIR_STATIC_FIELDS).",
+            ""},
+        footer = {"", "Example edge.yaml:",
+            "  node_id: node-7",
+            "  environment: production",
+            "  paths: [/var/log/fabstir/*.json]",
+            "  checkpoint_file: /var/lib/fabstir-shipper/checkpoint.json",
+            "  kafka:",
+            "    bootstrap_servers: kafka-1:9092,kafka-2:9092",
+            "    producer: {compression.type: gzip, linger.ms: 50}",
+            "  static_fields: {labels.region: eu-west}",
+            "  metrics_port: 9465",
+            "",
+            "On SIGTERM/SIGINT the records in flight are flushed (up to shutdown_timeout_ms), the checkpoint is "
+                + "written and the process exits with the JVM's usual 143/130. Exit code 2: invalid configuration "
+                + "(the message names the key); 1: other failure."})
+public final class TailCommand implements Callable<Integer>, ShipperCommand {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TailCommand.class);
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Edge YAML configuration file.")
+    Path config;
+
+    @Option(names = "--node-id", description = "node_id: this node's id; fabstir.node_id and the Kafka key. "
+            + "Env FABSTIR_NODE_ID. Required.")
+    String nodeId;
+
+    @Option(names = "--host-name", description = "host_name: host.name of records (default: the hostname). "
+            + "Env FABSTIR_HOST_NAME.")
+    String hostName;
+
+    @Option(names = "--environment", description = "environment: deployment.environment of records. "
+            + "Env FABSTIR_ENVIRONMENT.")
+    String environment;
+
+    @Option(names = "--path", paramLabel = "GLOB", description = "paths: glob of log files, repeatable "
+            + "(e.g. '/var/log/fabstir/*.json', 'logs/**/*.json'); new matching files are picked up while running. "
+            + "Env FABSTIR_PATHS (comma-separated). Required.")
+    List<String> paths;
+
+    @Option(names = "--checkpoint-file", paramLabel = "FILE", description = "checkpoint_file: where read "
+            + "positions are kept (default ./fabstir-shipper-checkpoint.json). Env FABSTIR_CHECKPOINT_FILE.")
+    String checkpointFile;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...", description = "kafka.bootstrap_servers: the Kafka brokers. "
+            + "Env FABSTIR_KAFKA_BOOTSTRAP_SERVERS. Required.")
+    String bootstrapServers;
+
+    @Option(names = "--topic", description = "kafka.topic: where records go (default fabstir.logs). Env FABSTIR_KAFKA_TOPIC.")
+    String topic;
+
+    @Option(names = "--producer-prop", paramLabel = "NAME=VALUE", description = "kafka.producer: any Kafka "
+            + "producer property, repeatable (defaults: enable.idempotence=true, acks=all, compression.type=lz4, "
+            + "linger.ms=20, batch.size=262144, max.block.ms=5000). Env FABSTIR_KAFKA_PRODUCER=a=1,b=2.")
+    Map<String, String> producerProps;
+
+    @Option(names = "--read-from", paramLabel = "beginning|end", description = "read_from: where to start in "
+            + "files found at the very first start, without checkpoint (default beginning). Env FABSTIR_READ_FROM.")
+    String readFrom;
+
+    @Option(names = "--max-line-bytes", description = "max_line_bytes: longer lines are truncated to this many "
+            + "bytes, marked fabstir.truncated=true with fabstir.original_bytes (default 262144). "
+            + "Env FABSTIR_MAX_LINE_BYTES.")
+    String maxLineBytes;
+
+    @Option(names = "--max-record-bytes", description = "max_record_bytes: largest Kafka value (default 1000000). "
+            + "Env FABSTIR_MAX_RECORD_BYTES.")
+    String maxRecordBytes;
+
+    @Option(names = "--max-inflight-bytes", description = "max_inflight_bytes: reading pauses while this many "
+            + "bytes await Kafka's ack, bounding memory when Kafka is down (default 16777216). "
+            + "Env FABSTIR_MAX_INFLIGHT_BYTES.")
+    String maxInflightBytes;
+
+    @Option(names = "--scan-interval-ms", description = "scan_interval_ms: how often globs are re-scanned "
+            + "(default 1000). Env FABSTIR_SCAN_INTERVAL_MS.")
+    String scanIntervalMs;
+
+    @Option(names = "--poll-interval-ms", description = "poll_interval_ms: pause when no file has new data "
+            + "(default 100). Env FABSTIR_POLL_INTERVAL_MS.")
+    String pollIntervalMs;
+
+    @Option(names = "--checkpoint-interval-ms", description = "checkpoint_interval_ms: how often acknowledged "
+            + "positions are written (default 1000). Env FABSTIR_CHECKPOINT_INTERVAL_MS.")
+    String checkpointIntervalMs;
+
+    @Option(names = "--rotate-grace-ms", description = "rotate_grace_ms: idle time before a rotated or deleted "
+            + "file, fully read and acknowledged, is released (default 2000). Env FABSTIR_ROTATE_GRACE_MS.")
+    String rotateGraceMs;
+
+    @Option(names = "--shutdown-timeout-ms", description = "shutdown_timeout_ms: on SIGTERM, how long to wait "
+            + "for Kafka's acks (default 10000). Env FABSTIR_SHUTDOWN_TIMEOUT_MS.")
+    String shutdownTimeoutMs;
+
+    @Option(names = "--multiline-pattern", paramLabel = "REGEX", description = "multiline.pattern: lines matching "
+            + "it are joined to the line before (plain-text stack traces, e.g. '^\\s'); off by default. "
+            + "Env FABSTIR_MULTILINE_PATTERN.")
+    String multilinePattern;
+
+    @Option(names = "--multiline-max-lines", description = "multiline.max_lines: most lines joined into one record (default 500). "
+            + "Env FABSTIR_MULTILINE_MAX_LINES.")
+    String multilineMaxLines;
+
+    @Option(names = "--multiline-timeout-ms", description = "multiline.timeout_ms: a pending joined record is sent "
+            + "after this much quiet (default 1000). Env FABSTIR_MULTILINE_TIMEOUT_MS.")
+    String multilineTimeoutMs;
+
+    @Option(names = "--static-field", paramLabel = "NAME=VALUE", description = "static_fields: a field added to "
+            + "records lacking it, repeatable. Env FABSTIR_STATIC_FIELDS=a=1,b=2.")
+    Map<String, String> staticFields;
+
+    @Option(names = "--redaction", paramLabel = "true|false", description = "redaction.enabled: mask secrets "
+            + "(default true). Env FABSTIR_REDACTION_ENABLED.")
+    String redaction;
+
+    @Option(names = "--redact-key", paramLabel = "NAME", description = "redaction.keys: extra sensitive key, "
+            + "repeatable. Env FABSTIR_REDACTION_KEYS (comma-separated).")
+    List<String> redactKeys;
+
+    @Option(names = "--redact-pattern", paramLabel = "REGEX", description = "redaction.patterns: extra regex "
+            + "masked in string values, repeatable. Env FABSTIR_REDACTION_PATTERNS (comma-separated).")
+    List<String> redactPatterns;
+
+    @Option(names = "--metrics-port", description = "metrics_port: Prometheus /metrics port, 0 = off (default 0). "
+            + "Env FABSTIR_METRICS_PORT.")
+    String metricsPort;
+
+    @Override
+    public Integer call() throws Exception {
+        EdgeConfig cfg;
+        try {
+            cfg = EdgeConfig.load(config, System.getenv(), flags());
+        } catch (ConfigException e) {
+            System.err.println("fabstir-shipper tail: invalid configuration: " + e.getMessage());
+            return 2;
+        }
+        Redactor.Builder rb = Redactor.builder().enabled(cfg.redaction());
+        cfg.redactKeys().forEach(rb::sensitiveKey);
+        cfg.redactPatterns().forEach(rb::pattern);
+        EnricherChain chain = EnricherChain.builder()
+                .hostName(cfg.hostName()).nodeId(cfg.nodeId()).environment(cfg.environment())
+                .staticFields(cfg.staticFields()).redactor(rb.build())
+                .discover(Thread.currentThread().getContextClassLoader(), cfg.enrichers())
+                .build();
+        ShipperMetrics metrics = ShipperMetrics.get();
+        MetricsEndpoint endpoint = cfg.metricsPort() > 0 ? MetricsEndpoint.start(cfg.metricsPort()) : null;
+        if (endpoint != null) {
+            LOG.info("metrics on http://0.0.0.0:{}/metrics", endpoint.port());
+        }
+        KafkaRecordSink sink = KafkaRecordSink.create(cfg.bootstrapServers(), cfg.topic(), cfg.nodeId(),
+                cfg.maxRecordBytes(), cfg.producer());
+        Tailer tailer = Tailer.create(cfg, chain, sink, metrics);
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            tailer.stop();
+            try {
+                // The JVM halts when this hook returns: wait for the final checkpoint and the producer's close.
+                closed.await(cfg.shutdownTimeout().toMillis() + 15_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "fabstir-shipper-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            tailer.run();
+        } finally {
+            sink.close(java.time.Duration.ofSeconds(2));
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            closed.countDown();
+        }
+        return 0;
+    }
+
+    private Map<String, Object> flags() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("node_id", nodeId);
+        f.put("host_name", hostName);
+        f.put("environment", environment);
+        f.put("paths", paths);
+        f.put("checkpoint_file", checkpointFile);
+        f.put("kafka.bootstrap_servers", bootstrapServers);
+        f.put("kafka.topic", topic);
+        f.put("kafka.producer", producerProps);
+        f.put("read_from", readFrom);
+        f.put("max_line_bytes", maxLineBytes);
+        f.put("max_record_bytes", maxRecordBytes);
+        f.put("max_inflight_bytes", maxInflightBytes);
+        f.put("scan_interval_ms", scanIntervalMs);
+        f.put("poll_interval_ms", pollIntervalMs);
+        f.put("checkpoint_interval_ms", checkpointIntervalMs);
+        f.put("rotate_grace_ms", rotateGraceMs);
+        f.put("shutdown_timeout_ms", shutdownTimeoutMs);
+        f.put("multiline.pattern", multilinePattern);
+        f.put("multiline.max_lines", multilineMaxLines);
+        f.put("multiline.timeout_ms", multilineTimeoutMs);
+        f.put("static_fields", staticFields);
+        f.put("redaction.enabled", redaction);
+        f.put("redaction.keys", redactKeys);
+        f.put("redaction.patterns", redactPatterns);
+        f.put("metrics_port", metricsPort);
+        return f;
+    }
+}
