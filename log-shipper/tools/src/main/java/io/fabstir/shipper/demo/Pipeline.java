@@ -72,7 +72,7 @@ final class Pipeline implements AutoCloseable {
                 .bootstrapServers(bootstrapServers)
                 .topic(TOPIC).groupId(GROUP)
                 .registry(MetricsEndpoint.registry())
-                .sink(ElasticsearchSink.builder().client(client).flushInterval(Duration.ofMillis(200)))
+                .sink(ElasticsearchSink.builder().client(client).flushInterval(Duration.ofMillis(200)).build())
                 .build();
         indexThread = new Thread(loop, "demo-index");
         indexThread.start();
