@@ -3,6 +3,8 @@ package io.fabstir.shipper.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabstir.shipper.config.ConfigException;
+import io.fabstir.shipper.security.ConfigSource;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -223,37 +225,14 @@ final class CentralSettings {
         }
     }
 
-    Path path(String key) {
-        String v = string(key, null);
-        if (v == null) {
-            return null;
-        }
-        Path p = Path.of(v);
-        if (!Files.isReadable(p)) {
-            throw fail("invalid config " + key + ": file " + p + " is not readable");
-        }
-        return p;
+    /** These settings as the shared security settings read them ({@code env}: secrets given as variables). */
+    ConfigSource source(Map<String, String> env) {
+        return ConfigSource.of(values, env);
     }
 
-    /** A secret: the environment variable of {@code key}, else the file named by {@code key + "_file"}. */
-    String secret(String key, Map<String, String> env) {
-        String v = env.get(envName(key));
-        if (v != null && !v.isBlank()) {
-            return v.trim();
-        }
-        Path file = path(key + "_file");
-        if (file == null) {
-            return null;
-        }
-        try {
-            String s = Files.readString(file, StandardCharsets.UTF_8).trim();
-            if (s.isEmpty()) {
-                throw fail("invalid config " + key + "_file: " + file + " is empty");
-            }
-            return s;
-        } catch (IOException e) {
-            throw fail("invalid config " + key + "_file: cannot read " + file);
-        }
+    /** A settings error from the shared model, reported like the others. */
+    CommandLine.ParameterException fail(ConfigException e) {
+        return fail(e.getMessage());
     }
 
     CommandLine.ParameterException fail(String message) {

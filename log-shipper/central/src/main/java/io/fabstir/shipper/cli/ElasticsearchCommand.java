@@ -1,5 +1,8 @@
 package io.fabstir.shipper.cli;
 
+import io.fabstir.shipper.config.ConfigException;
+import io.fabstir.shipper.security.ElasticsearchAccess;
+import io.fabstir.shipper.sink.elasticsearch.AccessCheck;
 import io.fabstir.shipper.sink.elasticsearch.EsConnection;
 import io.fabstir.templates.TemplateInstaller;
 import picocli.CommandLine.Model.CommandSpec;
@@ -7,6 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -17,7 +21,7 @@ abstract class ElasticsearchCommand {
             "elasticsearch.hosts", "elasticsearch.ca_file", "elasticsearch.api_key_file", "elasticsearch.username",
             "elasticsearch.password_file", "elasticsearch.request_timeout", "elasticsearch.compression",
             "elasticsearch.index_pattern", "elasticsearch.dlq_index_pattern", "elasticsearch.shards",
-            "elasticsearch.replicas", "elasticsearch.retention", "elasticsearch.ilm");
+            "elasticsearch.replicas", "elasticsearch.retention", "elasticsearch.ilm", ElasticsearchAccess.ALLOW_PLAINTEXT);
 
     @Spec
     CommandSpec spec;
@@ -91,32 +95,36 @@ abstract class ElasticsearchCommand {
         return s == null || s.isBlank() ? null : s;
     }
 
-    EsConnection connect(CentralSettings s, Map<String, String> env) {
-        EsConnection.Builder b = EsConnection.builder()
-                .host(s.string("elasticsearch.hosts", "http://127.0.0.1:9200"))
-                .caFile(s.path("elasticsearch.ca_file"))
-                .requestTimeout(s.duration("elasticsearch.request_timeout", java.time.Duration.ofSeconds(30)))
-                .compression(s.bool("elasticsearch.compression", true));
-        String apiKey = s.secret("elasticsearch.api_key", env);
-        String user = s.string("elasticsearch.username", null);
-        if (apiKey != null && user != null) {
-            throw s.fail("invalid config elasticsearch.username: use either an API key or basic auth, not both");
-        }
-        if (apiKey != null) {
-            b.apiKey(apiKey);
-        }
-        if (user != null) {
-            String password = s.secret("elasticsearch.password", env);
-            if (password == null) {
-                throw s.fail("missing config elasticsearch.password_file (or FABSTIR_ELASTICSEARCH_PASSWORD) for user "
-                        + user);
-            }
-            b.basicAuth(user, password);
-        }
+    /** Hosts, trust and credential ({@link ElasticsearchAccess}); a bad one fails naming its key. */
+    ElasticsearchAccess access(CentralSettings s, Map<String, String> env) {
         try {
-            return b.build();
-        } catch (IllegalArgumentException e) {
-            throw s.fail("invalid config elasticsearch.hosts/ca_file: " + e.getMessage());
+            return ElasticsearchAccess.read(s.source(env), "http://127.0.0.1:9200");
+        } catch (ConfigException e) {
+            throw s.fail(e);
+        }
+    }
+
+    EsConnection connect(CentralSettings s, ElasticsearchAccess access) {
+        return EsConnection.builder().access(access)
+                .requestTimeout(s.duration("elasticsearch.request_timeout", java.time.Duration.ofSeconds(30)))
+                .compression(s.bool("elasticsearch.compression", true))
+                .build();
+    }
+
+    EsConnection connect(CentralSettings s, Map<String, String> env) {
+        return connect(s, access(s, env));
+    }
+
+    /**
+     * Checks at start that the cluster takes the credential and grants {@code cluster} and {@code needs}; a refusal
+     * stops the command naming the setting to fix (see {@link AccessCheck}).
+     */
+    static void requireAccess(CentralSettings s, EsConnection es, ElasticsearchAccess access, List<String> cluster,
+                              List<AccessCheck.Need> needs) {
+        try {
+            AccessCheck.verify(es, access, cluster, needs);
+        } catch (ConfigException e) {
+            throw s.fail(e);
         }
     }
 

@@ -1,7 +1,12 @@
 package io.fabstir.shipper.cli;
 
+import io.fabstir.shipper.config.ConfigException;
+import io.fabstir.shipper.identity.NodeTopics;
 import io.fabstir.shipper.index.IndexLoop;
 import io.fabstir.shipper.normalize.RecordNormalizer;
+import io.fabstir.shipper.security.ElasticsearchAccess;
+import io.fabstir.shipper.security.KafkaClientSecurity;
+import io.fabstir.shipper.sink.elasticsearch.AccessCheck;
 import io.fabstir.shipper.sink.Sink;
 import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
 import io.fabstir.shipper.sink.loki.LokiConfig;
@@ -9,6 +14,8 @@ import io.fabstir.shipper.sink.loki.LokiSink;
 import io.fabstir.shipper.sink.elasticsearch.EsConnection;
 import io.fabstir.shipper.sink.elasticsearch.IndexNames;
 import io.fabstir.shipper.metrics.MetricsEndpoint;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -16,7 +23,13 @@ import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -28,7 +41,10 @@ import java.util.concurrent.CountDownLatch;
  * ({@code --sink loki}). Both sinks read the same settings for Kafka, the transform and the dead letters.
  */
 @Command(name = "index", mixinStandardHelpOptions = true,
-        description = "Consume fabstir.logs and index every record (Elasticsearch daily indices or Loki)")
+        description = {"Consume fabstir.logs and index every record (Elasticsearch daily indices or Loki)",
+            "With --node-topic-prefix it reads every node's own topic (<prefix><node id>) instead, and takes each "
+                + "record's fabstir.node_id from its topic (a different claim is kept as fabstir.claimed_node_id); "
+                + "contract events are then accepted from --chain-topic only. See docs/security.md."})
 public final class IndexCommand extends ElasticsearchCommand implements Callable<Integer>, ShipperCommand {
     private static final Logger log = LoggerFactory.getLogger(IndexCommand.class);
 
@@ -43,8 +59,37 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
     @Option(names = "--topic", description = "default fabstir.logs")
     String topic;
 
-    @Option(names = "--dlq-topic", description = "default fabstir.logs.dlq")
+    @Option(names = "--node-topic-prefix", paramLabel = "PREFIX", description = "kafka.node_topic_prefix: read the "
+            + "per-node topics <PREFIX><node id> (e.g. fabstir.logs.) instead of --topic; the node is the topic's")
+    String nodeTopicPrefix;
+
+    @Option(names = "--chain-topic", paramLabel = "TOPIC", description = "kafka.chain_topic: the chain monitor's "
+            + "topic, the only one whose records may be contract events (with --node-topic-prefix)")
+    String chainTopic;
+
+    @Option(names = "--dlq-topic", description = "default fabstir.logs.dlq (fabstir.dlq with --node-topic-prefix)")
     String dlqTopic;
+
+    @Option(names = "--kafka-security-protocol", paramLabel = "PROTOCOL", description = "kafka.security.protocol: "
+            + "PLAINTEXT, SSL, SASL_SSL or SASL_PLAINTEXT (default: SASL_SSL with a username, SSL with a certificate)")
+    String kafkaSecurityProtocol;
+
+    @Option(names = "--kafka-username", paramLabel = "USER", description = "kafka.security.username: the indexer's "
+            + "Kafka user (SCRAM-SHA-512)")
+    String kafkaUsername;
+
+    @Option(names = "--kafka-password-file", paramLabel = "FILE", description = "kafka.security.password_file "
+            + "(or env FABSTIR_KAFKA_SECURITY_PASSWORD)")
+    String kafkaPasswordFile;
+
+    @Option(names = "--kafka-ca-file", paramLabel = "PEM", description = "kafka.security.ca_file: the brokers' CA")
+    String kafkaCaFile;
+
+    @Option(names = "--kafka-cert-file", paramLabel = "PEM", description = "kafka.security.cert_file (mutual TLS)")
+    String kafkaCertFile;
+
+    @Option(names = "--kafka-key-file", paramLabel = "PEM", description = "kafka.security.key_file (mutual TLS)")
+    String kafkaKeyFile;
 
     @Option(names = "--group-id", description = "consumer group; instances with the same one share the partitions")
     String groupId;
@@ -109,7 +154,8 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
                 "kafka.group_id", "elasticsearch.bulk.max_operations", "elasticsearch.bulk.max_bytes",
                 "elasticsearch.bulk.concurrency", "elasticsearch.bulk.flush_interval", "indexer.max_in_flight",
                 "indexer.timestamp_max_past", "indexer.timestamp_max_future", "indexer.install_templates",
-                "indexer.metrics_port"));
+                "indexer.metrics_port", "kafka.node_topic_prefix", "kafka.chain_topic"));
+        keys.addAll(KafkaClientSecurity.KEYS.keySet());
         LokiConfig.KEYS.stream().filter(k -> k.startsWith("loki.")).forEach(keys::add);
         return keys;
     }
@@ -118,6 +164,10 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
     void flags(CentralSettings s) {
         s.flag("sink", sink).flag("kafka.bootstrap_servers", bootstrapServers).flag("kafka.topic", topic)
                 .flag("kafka.dlq_topic", dlqTopic).flag("kafka.group_id", groupId)
+                .flag("kafka.node_topic_prefix", nodeTopicPrefix).flag("kafka.chain_topic", chainTopic)
+                .flag(KafkaClientSecurity.PROTOCOL, kafkaSecurityProtocol).flag(KafkaClientSecurity.USERNAME, kafkaUsername)
+                .flag(KafkaClientSecurity.PASSWORD_FILE, kafkaPasswordFile).flag(KafkaClientSecurity.CA_FILE, kafkaCaFile)
+                .flag(KafkaClientSecurity.CERT_FILE, kafkaCertFile).flag(KafkaClientSecurity.KEY_FILE, kafkaKeyFile)
                 .flag("elasticsearch.bulk.max_operations", bulkMaxOperations)
                 .flag("elasticsearch.bulk.max_bytes", bulkMaxBytes)
                 .flag("elasticsearch.bulk.concurrency", bulkConcurrency)
@@ -145,6 +195,25 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
             throw s.fail("invalid config sink: '" + kind + "' (elasticsearch or loki)");
         }
         String bootstrap = s.required("kafka.bootstrap_servers");
+        KafkaClientSecurity kafkaSecurity;
+        Map<String, String> kafkaProps = new LinkedHashMap<>();
+        try {
+            kafkaSecurity = KafkaClientSecurity.read(s.source(env));
+            kafkaSecurity.checkPassThrough("kafka.properties", s.kafkaProperties(), kafkaProperties);
+        } catch (ConfigException e) {
+            throw s.fail(e);
+        }
+        kafkaProps.putAll(kafkaSecurity.clientProperties());
+        kafkaProps.putAll(s.kafkaProperties());
+        NodeTopics nodeTopics = nodeTopics(s);
+        String dlq = s.string("kafka.dlq_topic", nodeTopics != null ? "fabstir.dlq" : "fabstir.logs.dlq");
+        if (nodeTopics != null) {
+            try {
+                nodeTopics.checkOutside("dead-letter topic", dlq);
+            } catch (IllegalArgumentException e) {
+                throw s.fail("invalid config kafka.dlq_topic: " + e.getMessage());
+            }
+        }
         RecordNormalizer normalizer = RecordNormalizer.builder()
                 .maxPast(s.duration("indexer.timestamp_max_past", Duration.ofDays(365)))
                 .maxFuture(s.duration("indexer.timestamp_max_future", Duration.ofDays(1)))
@@ -165,14 +234,26 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
                 }
             }
         }
+        checkKafka(s, bootstrap, kafkaProps, kafkaSecurity);
+        ElasticsearchAccess access = loki ? null : access(s, env);
         Sink sink = loki ? lokiSink(s) : null;
-        try (EsConnection es = loki ? null : connect(s, env);
+        try (EsConnection es = loki ? null : connect(s, access);
              MetricsEndpoint metrics = port > 0 ? MetricsEndpoint.start(port) : null) {
+            String source = nodeTopics != null ? "node topics " + nodeTopics : s.string("kafka.topic", "fabstir.logs");
+            if (nodeTopics == null) {
+                log.info("one shared topic: each record's fabstir.node_id is its own claim (use "
+                        + "kafka.node_topic_prefix where nodes are not trusted, docs/security.md)");
+            }
             if (loki) {
-                log.info("indexing {} → Loki {}", bootstrap, s.string(LokiConfig.URL, null));
+                log.info("indexing {} {} → Loki {}", bootstrap, source, s.string(LokiConfig.URL, null));
             } else {
-                log.info("indexing {} → {} ({})", bootstrap, pattern, es);
-                if (s.bool("indexer.install_templates", true)) {
+                boolean install = s.bool("indexer.install_templates", true);
+                // Fails here, naming the setting, when the credential is refused or short of a privilege.
+                requireAccess(s, es, access, install ? List.of("manage_index_templates") : List.of(), List.of(
+                        new AccessCheck.Need(List.of(IndexNames.of(pattern).wildcard()), INDEXER_DATA_PRIVILEGES),
+                        new AccessCheck.Need(List.of(IndexNames.of(dlqPattern).wildcard()), INDEXER_DLQ_PRIVILEGES)));
+                log.info("indexing {} {} → {} ({})", bootstrap, source, pattern, es);
+                if (install) {
                     installer(s, es).install();
                 }
                 sink = ElasticsearchSink.builder().client(es.client())
@@ -184,17 +265,21 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
                         .registry(MetricsEndpoint.registry())
                         .build();
             }
-            IndexLoop l = IndexLoop.builder()
+            IndexLoop.Builder b = IndexLoop.builder()
                     .bootstrapServers(bootstrap)
-                    .topic(s.string("kafka.topic", "fabstir.logs"))
-                    .dlqTopic(s.string("kafka.dlq_topic", "fabstir.logs.dlq"))
+                    .dlqTopic(dlq)
                     .groupId(group)
-                    .kafkaProperties(s.kafkaProperties())
+                    .kafkaProperties(kafkaProps)
                     .maxInFlight(s.integer("indexer.max_in_flight", 20_000, 100))
                     .normalizer(normalizer)
                     .registry(MetricsEndpoint.registry())
-                    .sink(sink)
-                    .build();
+                    .sink(sink);
+            if (nodeTopics != null) {
+                b.nodeTopics(nodeTopics);
+            } else {
+                b.topic(s.string("kafka.topic", "fabstir.logs"));
+            }
+            IndexLoop l = b.build();
             runUntilClosed(l, l);
             return l.stoppedPartitions().isEmpty() ? 0 : 3;
         } catch (RuntimeException | Error e) {
@@ -202,6 +287,68 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
                 sink.close();
             }
             throw e;
+        }
+    }
+
+    /** The indexer's privileges on its daily indices: write documents, create the day's index, read back ids. */
+    static final List<String> INDEXER_DATA_PRIVILEGES = List.of("create_doc", "create_index", "auto_configure", "read");
+    /** On the DLQ indices: write only. */
+    static final List<String> INDEXER_DLQ_PRIVILEGES = List.of("create_doc", "create_index", "auto_configure");
+
+    /** {@code kafka.node_topic_prefix} and {@code kafka.chain_topic}, checked; null without per-node topics. */
+    private static NodeTopics nodeTopics(CentralSettings s) {
+        String prefix = s.string("kafka.node_topic_prefix", null);
+        String chain = s.string("kafka.chain_topic", null);
+        if (prefix == null) {
+            if (chain != null) {
+                throw s.fail("invalid config kafka.chain_topic: needs kafka.node_topic_prefix (with one shared topic "
+                        + "every record is taken as it is)");
+            }
+            return null;
+        }
+        if (s.string("kafka.topic", null) != null) {
+            throw s.fail("invalid config kafka.topic: not used with kafka.node_topic_prefix (the indexer reads every "
+                    + "node's own topic); remove one of them");
+        }
+        try {
+            return NodeTopics.of(prefix, chain);
+        } catch (IllegalArgumentException e) {
+            throw s.fail("invalid config " + (e.getMessage().startsWith("chain topic") ? "kafka.chain_topic: "
+                    : "kafka.node_topic_prefix: ") + e.getMessage());
+        }
+    }
+
+    /**
+     * With TLS or a credential, connects once before consuming, so a refused credential, an untrusted certificate or
+     * a missing ACL stops the indexer at start naming the setting; a broker that is down is left to the loop.
+     */
+    private static void checkKafka(CentralSettings s, String bootstrap, Map<String, String> props,
+                                   KafkaClientSecurity security) {
+        if (security.protocol() == KafkaClientSecurity.Protocol.PLAINTEXT) {
+            return;
+        }
+        Properties p = new Properties();
+        props.forEach((k, v) -> {
+            if (AdminClientConfig.configNames().contains(k)) {
+                p.put(k, v);
+            }
+        });
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        try (Admin admin = Admin.create(p)) {
+            admin.listTopics().names().get(20, TimeUnit.SECONDS);
+            log.info("Kafka accepted {}", security);
+        } catch (ExecutionException e) {
+            ConfigException refused = security.explain(e.getCause());
+            if (refused != null) {
+                throw s.fail(refused);
+            }
+            log.warn("Kafka not reachable yet ({}); the indexer keeps trying", e.getCause().toString());
+        } catch (TimeoutException e) {
+            log.warn("Kafka not reachable yet (no answer in 20 s); the indexer keeps trying");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,6 +1,8 @@
 package io.fabstir.shipper.cli;
 
 import io.fabstir.shipper.retention.RetentionSweeper;
+import io.fabstir.shipper.security.ElasticsearchAccess;
+import io.fabstir.shipper.sink.elasticsearch.AccessCheck;
 import io.fabstir.shipper.sink.elasticsearch.EsConnection;
 import io.fabstir.shipper.sink.elasticsearch.IndexNames;
 import picocli.CommandLine.Command;
@@ -22,6 +24,9 @@ public final class RetentionCommand extends ElasticsearchCommand implements Call
     @Option(names = "--dry-run", description = "list what would be deleted, delete nothing")
     boolean dryRun;
 
+    /** What retention needs on the daily indices: list them with their dates, delete the old ones. */
+    static final List<String> PRIVILEGES = List.of("monitor", "delete_index");
+
     @Override
     Set<String> extraKeys() {
         return Set.of("retention.keep");
@@ -36,10 +41,15 @@ public final class RetentionCommand extends ElasticsearchCommand implements Call
     public Integer call() throws Exception {
         CentralSettings s = settings(System.getenv());
         Duration age = s.duration("retention.keep", Duration.ofDays(30));
-        try (EsConnection es = connect(s, System.getenv())) {
+        String pattern = s.string("elasticsearch.index_pattern", IndexNames.DEFAULT_PATTERN);
+        String dlqPattern = s.string("elasticsearch.dlq_index_pattern", IndexNames.DEFAULT_DLQ_PATTERN);
+        ElasticsearchAccess access = access(s, System.getenv());
+        try (EsConnection es = connect(s, access)) {
+            requireAccess(s, es, access, List.of(), List.of(new AccessCheck.Need(List.of(
+                    IndexNames.of(pattern).wildcard(), IndexNames.of(dlqPattern).wildcard()), PRIVILEGES)));
             List<String> names = RetentionSweeper.builder().client(es.client())
-                    .pattern(s.string("elasticsearch.index_pattern", IndexNames.DEFAULT_PATTERN))
-                    .pattern(s.string("elasticsearch.dlq_index_pattern", IndexNames.DEFAULT_DLQ_PATTERN))
+                    .pattern(pattern)
+                    .pattern(dlqPattern)
                     .keep(age).dryRun(dryRun).build().sweep();
             for (String n : names) {
                 spec.commandLine().getOut().println((dryRun ? "would delete " : "deleted ") + n);

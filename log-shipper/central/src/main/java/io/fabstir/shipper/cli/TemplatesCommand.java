@@ -1,10 +1,12 @@
 package io.fabstir.shipper.cli;
 
+import io.fabstir.shipper.security.ElasticsearchAccess;
 import io.fabstir.shipper.sink.elasticsearch.EsConnection;
 import io.fabstir.templates.InstallReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -47,7 +49,9 @@ public final class TemplatesCommand implements Runnable, ShipperCommand {
         @Override
         public Integer call() throws Exception {
             CentralSettings s = settings(System.getenv());
-            try (EsConnection es = connect(s, System.getenv())) {
+            ElasticsearchAccess access = access(s, System.getenv());
+            try (EsConnection es = connect(s, access)) {
+                requireAccess(s, es, access, List.of("manage_index_templates"), List.of());
                 InstallReport report = installer(s, es).install();
                 for (InstallReport.Outcome o : report.outcomes()) {
                     spec.commandLine().getOut().printf("%-18s %-24s %s%n", o.kind(), o.name(), o.action());

@@ -1,5 +1,7 @@
 package io.fabstir.shipper.index;
 
+import io.fabstir.shipper.identity.NodeTopics;
+import io.fabstir.shipper.identity.Provenance;
 import io.fabstir.shipper.logging.LogExcerpt;
 import io.fabstir.shipper.metrics.MetricsEndpoint;
 import io.fabstir.shipper.normalize.Normalized;
@@ -21,6 +23,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -71,6 +75,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
     private final String topic;
+    private final NodeTopics nodeTopics;
     private final String dlqTopic;
     private final Properties adminProperties;
     private final Sink sink;
@@ -86,12 +91,23 @@ public final class IndexLoop implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private boolean paused;
     private long nextStoppedLog = System.nanoTime();
+    private long nextRefusedLog = System.nanoTime();
 
     private IndexLoop(Builder b) {
         Objects.requireNonNull(b.sink, "sink");
         Objects.requireNonNull(b.bootstrapServers, "bootstrapServers");
         this.topic = b.topic;
-        this.transform = b.transform;
+        this.nodeTopics = b.nodeTopics;
+        if (b.transform != null) {
+            this.transform = b.transform;
+        } else {
+            this.transform = Transform.identified(b.normalizer, nodeTopics == null ? Provenance.selfDeclared()
+                    : Provenance.nodeTopics(nodeTopics));
+        }
+        String dlq = b.dlqTopic != null ? b.dlqTopic : nodeTopics != null ? "fabstir.dlq" : "fabstir.logs.dlq";
+        if (nodeTopics != null) {
+            nodeTopics.checkOutside("dead-letter topic", dlq);
+        }
         this.maxInFlight = b.maxInFlight;
         this.commitInterval = b.commitInterval;
         this.drainTimeout = b.drainTimeout;
@@ -133,7 +149,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
             }
         });
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        this.dlqTopic = b.dlqTopic;
+        this.dlqTopic = dlq;
         this.adminProperties = new Properties();
         adminProperties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
         b.kafkaProperties.forEach((k, v) -> {
@@ -141,7 +157,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
                 adminProperties.put(k, v);
             }
         });
-        this.deadLetters = new DeadLetters(producer, b.dlqTopic, sink, metrics);
+        this.deadLetters = new DeadLetters(producer, dlq, sink, metrics);
     }
 
     public static Builder builder() {
@@ -153,7 +169,11 @@ public final class IndexLoop implements Runnable, AutoCloseable {
     public void run() {
         try {
             ensureDlqTopic();
-            consumer.subscribe(List.of(topic), new Rebalance());
+            if (nodeTopics != null) {
+                consumer.subscribe(nodeTopics.subscription(), new Rebalance());
+            } else {
+                consumer.subscribe(List.of(topic), new Rebalance());
+            }
             long nextCommit = System.nanoTime() + commitInterval.toNanos();
             long nextLag = 0;
             while (running) {
@@ -162,6 +182,9 @@ public final class IndexLoop implements Runnable, AutoCloseable {
                     records = consumer.poll(Duration.ofMillis(200));
                 } catch (WakeupException e) {
                     break;
+                } catch (AuthenticationException | AuthorizationException e) {
+                    refused(e); // a credential revoked or an ACL removed while running: nothing is read meanwhile
+                    continue;
                 }
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     handle(record);
@@ -247,6 +270,9 @@ public final class IndexLoop implements Runnable, AutoCloseable {
         Normalized n = transform.apply(record);
         Instant entered = transform.entered(record); // now, on this thread: a later rejection is judged the same
         if (n instanceof Normalized.Document doc) {
+            if (doc.identity() != null) {
+                doc.identity().flags().forEach(f -> metrics.identityFlag(doc.identity().node(), f));
+            }
             sink.submit(doc, new Sink.Delivery() {
                 @Override
                 public void stored() {
@@ -266,6 +292,22 @@ public final class IndexLoop implements Runnable, AutoCloseable {
             });
         } else if (n instanceof Normalized.Rejected r) {
             deadLetters.send(record, ticket, null, entered, r.errorType(), r.reason());
+        }
+    }
+
+    /** Kafka refused the indexer: said as an error every 30 s, polled again after a pause, until it is fixed. */
+    private void refused(RuntimeException e) {
+        long now = System.nanoTime();
+        if (now - nextRefusedLog >= 0) {
+            nextRefusedLog = now + TimeUnit.SECONDS.toNanos(30);
+            log.error("Kafka refused the indexer ({}); nothing is read until its credential or ACLs are fixed "
+                    + "(docs/security.md)", LogExcerpt.of(e));
+        }
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            running = false;
         }
     }
 
@@ -326,13 +368,16 @@ public final class IndexLoop implements Runnable, AutoCloseable {
         }
     }
 
+    /** Lag per partition number, summed over the topics (per-node topics would otherwise overwrite each other). */
     private void reportLag() {
+        Map<Integer, Long> byPartition = new HashMap<>();
         for (TopicPartition tp : consumer.assignment()) {
             OptionalLong lag = consumer.currentLag(tp);
             if (lag.isPresent()) {
-                metrics.lag(tp.partition(), lag.getAsLong());
+                byPartition.merge(tp.partition(), lag.getAsLong(), Long::sum);
             }
         }
+        byPartition.forEach(metrics::lag);
     }
 
     /** On a clean stop: flush, wait a while for the sink to settle what was polled, commit what settled. */
@@ -430,10 +475,12 @@ public final class IndexLoop implements Runnable, AutoCloseable {
         private String groupId;
         private String clientId;
         private String topic = "fabstir.logs";
-        private String dlqTopic = "fabstir.logs.dlq";
+        private NodeTopics nodeTopics;
+        private String dlqTopic;
         private final Map<String, String> kafkaProperties = new HashMap<>();
         private Sink sink;
-        private Transform transform = Transform.normalizing(RecordNormalizer.defaults());
+        private Transform transform;
+        private RecordNormalizer normalizer = RecordNormalizer.defaults();
         private PrometheusRegistry registry = MetricsEndpoint.registry();
         private int maxInFlight = 20_000;
         private Duration commitInterval = Duration.ofSeconds(1);
@@ -463,6 +510,17 @@ public final class IndexLoop implements Runnable, AutoCloseable {
             return this;
         }
 
+        /**
+         * Per-node topics instead of {@link #topic}: the loop subscribes to every node's topic (and the chain
+         * monitor's) by pattern, and a record's node is its topic's ({@link Provenance#nodeTopics}). The dead-letter
+         * topic then defaults to {@code fabstir.dlq} and may not be a node topic.
+         */
+        public Builder nodeTopics(NodeTopics nodeTopics) {
+            this.nodeTopics = nodeTopics;
+            return this;
+        }
+
+        /** Default {@code fabstir.logs.dlq}, or {@code fabstir.dlq} with {@link #nodeTopics}. */
         public Builder dlqTopic(String dlqTopic) {
             this.dlqTopic = dlqTopic;
             return this;
@@ -483,14 +541,19 @@ public final class IndexLoop implements Runnable, AutoCloseable {
             return this;
         }
 
-        /** The step between consume and sink (default: {@link RecordNormalizer#defaults()}). */
+        /**
+         * The whole step between consume and sink, replacing the default: the {@link #normalizer} and the identity
+         * stage ({@link Transform#identified}).
+         */
         public Builder transform(Transform transform) {
             this.transform = Objects.requireNonNull(transform, "transform");
             return this;
         }
 
+        /** The normaliser of the default transform (default {@link RecordNormalizer#defaults()}). */
         public Builder normalizer(RecordNormalizer normalizer) {
-            return transform(Transform.normalizing(normalizer));
+            this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
+            return this;
         }
 
         public Builder registry(PrometheusRegistry registry) {

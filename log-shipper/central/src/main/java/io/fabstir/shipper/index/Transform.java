@@ -1,5 +1,6 @@
 package io.fabstir.shipper.index;
 
+import io.fabstir.shipper.identity.Provenance;
 import io.fabstir.shipper.normalize.Normalized;
 import io.fabstir.shipper.normalize.RecordNormalizer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,13 +24,25 @@ public interface Transform {
      */
     Instant entered(ConsumerRecord<byte[], byte[]> record);
 
-    /** The normaliser's repairs, timestamp window and id rules ({@link RecordNormalizer}). */
+    /**
+     * The normaliser's repairs, timestamp window and id rules ({@link RecordNormalizer}), then the identity stage
+     * with the record's own {@code fabstir.node_id} ({@link Provenance#selfDeclared()}).
+     */
     static Transform normalizing(RecordNormalizer normalizer) {
+        return identified(normalizer, Provenance.selfDeclared());
+    }
+
+    /**
+     * The normaliser, then the identity stage: whose record it is ({@code fabstir.node_id}, from the topic with
+     * per-node topics), its node-scoped {@code _id} and content hash, claims kept and flagged.
+     */
+    static Transform identified(RecordNormalizer normalizer, Provenance provenance) {
         return new Transform() {
             @Override
             public Normalized apply(ConsumerRecord<byte[], byte[]> r) {
                 // The record's Kafka timestamp, not the clock, anchors its timestamp window: a redelivery is judged alike.
-                return normalizer.normalize(r.value(), r.topic(), r.partition(), r.offset(), r.timestamp());
+                Normalized n = normalizer.normalize(r.value(), r.topic(), r.partition(), r.offset(), r.timestamp());
+                return n instanceof Normalized.Document d ? provenance.apply(r.topic(), r.key(), r.value(), d) : n;
             }
 
             @Override

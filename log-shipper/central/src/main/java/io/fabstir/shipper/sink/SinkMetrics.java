@@ -56,6 +56,24 @@ public final class SinkMetrics {
         c.batch.labelValues(sink).observe(seconds);
     }
 
+    /**
+     * A record whose identity the transform corrected: {@code claimed_other_node} (its own {@code fabstir.node_id}
+     * named another node than its topic's) or {@code contract_from_node} (a contract event from a node's topic).
+     * Counted per read, so a re-delivery after a crash counts again.
+     */
+    public void identityFlag(String node, String flag) {
+        switch (flag) {
+            case "claimed_other_node" -> c.nodeIdClaims.labelValues(sink, node).inc();
+            case "contract_from_node" -> c.contractClaims.labelValues(sink, node).inc();
+            default -> { }
+        }
+    }
+
+    /** A different record stored under a distinct id because its node had already used its event id (once each). */
+    public void reusedEventId(String node) {
+        c.reusedEventIds.labelValues(sink, node).inc();
+    }
+
     public void lag(int partition, long records) {
         c.lag.labelValues(sink, Integer.toString(partition)).set(records);
     }
@@ -66,6 +84,9 @@ public final class SinkMetrics {
         final Counter retries;
         final Histogram batch;
         final Gauge lag;
+        final Counter nodeIdClaims;
+        final Counter contractClaims;
+        final Counter reusedEventIds;
 
         Collectors(PrometheusRegistry r) {
             indexed = Counter.builder().name("fabstir_indexer_records_indexed_total")
@@ -83,7 +104,20 @@ public final class SinkMetrics {
                     .classicUpperBounds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
                     .register(r);
             lag = Gauge.builder().name("fabstir_indexer_consumer_lag")
-                    .help("Records behind the end of each partition").labelNames("sink", "partition").register(r);
+                    .help("Records behind the end of each partition (per-node topics: summed over the topics by "
+                            + "partition number)").labelNames("sink", "partition").register(r);
+            nodeIdClaims = Counter.builder().name("fabstir_indexer_node_id_claims_total")
+                    .help("Records whose own fabstir.node_id named another node than the topic they were read from: "
+                            + "stored as the topic's node, the claim kept in fabstir.claimed_node_id")
+                    .labelNames("sink", "node_id").register(r);
+            contractClaims = Counter.builder().name("fabstir_indexer_contract_claims_total")
+                    .help("Contract-event records read from a node's topic instead of the chain monitor's: stored as "
+                            + "fabstir.app, the claim kept in fabstir.claimed_dataset")
+                    .labelNames("sink", "node_id").register(r);
+            reusedEventIds = Counter.builder().name("fabstir_indexer_reused_event_ids_total")
+                    .help("Different records stored under a distinct _id because their node had already used their "
+                            + "event.id (flagged reused_event_id)")
+                    .labelNames("sink", "node_id").register(r);
         }
     }
 }

@@ -7,8 +7,9 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The exact document ids the indexer derives: from the Kafka position for a record without {@code event.id}, and a
- * SHA-256 for an {@code event.id} longer than Elasticsearch's 512-byte {@code _id}. Known answers.
+ * The exact event ids the normaliser derives: from the Kafka position for a record without {@code event.id}, and a
+ * SHA-256 for an {@code event.id} longer than Elasticsearch's 512-byte {@code _id}. Known answers. Since issue 21 the
+ * stored {@code _id} is this event id scoped by node; {@code ScopedIdKnownAnswerTest} pins that step.
  */
 class DerivedIdKnownAnswerTest {
     private final RecordNormalizer normalizer = RecordNormalizer.defaults();

@@ -7,6 +7,7 @@ import io.fabstir.shipper.config.EdgeConfig;
 import io.fabstir.shipper.kafka.KafkaRecordSink;
 import io.fabstir.shipper.metrics.MetricsEndpoint;
 import io.fabstir.shipper.metrics.ShipperMetrics;
+import io.fabstir.shipper.security.KafkaClientSecurity;
 import io.fabstir.shipper.tail.Tailer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,12 +46,18 @@ import java.util.concurrent.TimeUnit;
             "  kafka:",
             "    bootstrap_servers: kafka-1:9092,kafka-2:9092",
             "    producer: {compression.type: gzip, linger.ms: 50}",
+            "    topic: fabstir.logs.node-7           # its own topic: only this node's principal may write it",
+            "    security:                            # SASL_SSL with SCRAM-SHA-512 (docs/security.md)",
+            "      username: node-7",
+            "      password_file: /etc/fabstir-shipper/kafka.password",
+            "      ca_file: /etc/fabstir-shipper/kafka-ca.pem",
             "  static_fields: {labels.region: eu-west}",
             "  metrics_port: 9465",
             "",
             "On SIGTERM/SIGINT the records in flight are flushed (up to shutdown_timeout_ms), the checkpoint is "
                 + "written and the process exits with the JVM's usual 143/130. Exit code 2: invalid configuration "
-                + "(the message names the key); 1: other failure."})
+                + "(the message names the key), or Kafka refused the edge's credential, certificate or topic; "
+                + "1: other failure."})
 public final class TailCommand implements Callable<Integer>, ShipperCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(TailCommand.class);
@@ -90,6 +97,32 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand {
             + "producer property, repeatable (defaults: enable.idempotence=true, acks=all, compression.type=lz4, "
             + "linger.ms=20, batch.size=262144, max.block.ms=5000). Env FABSTIR_KAFKA_PRODUCER=a=1,b=2.")
     Map<String, String> producerProps;
+
+    @Option(names = "--kafka-security-protocol", paramLabel = "PROTOCOL", description = "kafka.security.protocol: "
+            + "PLAINTEXT, SSL (mutual TLS), SASL_SSL or SASL_PLAINTEXT (default: SASL_SSL with a username, SSL with a "
+            + "certificate). Env FABSTIR_KAFKA_SECURITY_PROTOCOL.")
+    String kafkaSecurityProtocol;
+
+    @Option(names = "--kafka-username", paramLabel = "USER", description = "kafka.security.username: this edge's "
+            + "Kafka user (SCRAM-SHA-512 unless kafka.security.mechanism says otherwise). "
+            + "Env FABSTIR_KAFKA_SECURITY_USERNAME.")
+    String kafkaUsername;
+
+    @Option(names = "--kafka-password-file", paramLabel = "FILE", description = "kafka.security.password_file: file "
+            + "holding the user's password (or env FABSTIR_KAFKA_SECURITY_PASSWORD; never a flag).")
+    String kafkaPasswordFile;
+
+    @Option(names = "--kafka-ca-file", paramLabel = "PEM", description = "kafka.security.ca_file: CA certificate(s) "
+            + "that signed the brokers' certificates. Env FABSTIR_KAFKA_SECURITY_CA_FILE.")
+    String kafkaCaFile;
+
+    @Option(names = "--kafka-cert-file", paramLabel = "PEM", description = "kafka.security.cert_file: client "
+            + "certificate for mutual TLS (its CN is the principal). Env FABSTIR_KAFKA_SECURITY_CERT_FILE.")
+    String kafkaCertFile;
+
+    @Option(names = "--kafka-key-file", paramLabel = "PEM", description = "kafka.security.key_file: the "
+            + "certificate's PKCS#8 private key. Env FABSTIR_KAFKA_SECURITY_KEY_FILE.")
+    String kafkaKeyFile;
 
     @Option(names = "--read-from", paramLabel = "beginning|end", description = "read_from: where to start in "
             + "files found at the very first start, without checkpoint (default beginning). Env FABSTIR_READ_FROM.")
@@ -184,8 +217,24 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand {
         if (endpoint != null) {
             LOG.info("metrics on http://0.0.0.0:{}/metrics", endpoint.port());
         }
-        KafkaRecordSink sink = KafkaRecordSink.create(cfg.bootstrapServers(), cfg.topic(), cfg.nodeId(),
-                cfg.maxRecordBytes(), cfg.producer());
+        KafkaRecordSink sink = KafkaRecordSink.create(cfg);
+        if (cfg.kafkaSecurity().protocol() != KafkaClientSecurity.Protocol.PLAINTEXT) {
+            try {
+                String unreachable = sink.verify();
+                if (unreachable == null) {
+                    LOG.info("Kafka accepted {} for topic {}", cfg.kafkaSecurity(), cfg.topic());
+                } else {
+                    LOG.warn("Kafka not reachable yet ({}); lines are read and kept until it is", unreachable);
+                }
+            } catch (ConfigException e) {
+                System.err.println("fabstir-shipper tail: Kafka refused this edge: " + e.getMessage());
+                sink.close(java.time.Duration.ZERO);
+                if (endpoint != null) {
+                    endpoint.close();
+                }
+                return 2;
+            }
+        }
         Tailer tailer = Tailer.create(cfg, chain, sink, metrics);
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -220,6 +269,12 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand {
         f.put("kafka.bootstrap_servers", bootstrapServers);
         f.put("kafka.topic", topic);
         f.put("kafka.producer", producerProps);
+        f.put("kafka.security.protocol", kafkaSecurityProtocol);
+        f.put("kafka.security.username", kafkaUsername);
+        f.put("kafka.security.password_file", kafkaPasswordFile);
+        f.put("kafka.security.ca_file", kafkaCaFile);
+        f.put("kafka.security.cert_file", kafkaCertFile);
+        f.put("kafka.security.key_file", kafkaKeyFile);
         f.put("read_from", readFrom);
         f.put("max_line_bytes", maxLineBytes);
         f.put("max_record_bytes", maxRecordBytes);

@@ -1,5 +1,8 @@
 package io.fabstir.shipper.config;
 
+import io.fabstir.shipper.security.ConfigSource;
+import io.fabstir.shipper.security.KafkaClientSecurity;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -35,6 +38,7 @@ public final class EdgeConfig {
     private final String bootstrapServers;
     private final String topic;
     private final Map<String, String> producer;
+    private final KafkaClientSecurity kafkaSecurity;
     private final ReadFrom readFrom;
     private final int maxLineBytes;
     private final int maxRecordBytes;
@@ -63,6 +67,7 @@ public final class EdgeConfig {
         bootstrapServers = b.bootstrapServers;
         topic = b.topic;
         producer = Map.copyOf(b.producer);
+        kafkaSecurity = b.kafkaSecurity;
         readFrom = b.readFrom;
         maxLineBytes = b.maxLineBytes;
         maxRecordBytes = b.maxRecordBytes;
@@ -92,6 +97,7 @@ public final class EdgeConfig {
         k.put("checkpoint_file", "where read positions are kept (default: ./fabstir-shipper-checkpoint.json)");
         k.put("kafka.bootstrap_servers", "Kafka bootstrap servers host:port[,host:port] (required)");
         k.put("kafka.topic", "topic the records go to (default: fabstir.logs)");
+        KafkaClientSecurity.KEYS.forEach(k::put);
         k.put("read_from", "beginning|end: where to start in files found at the very first start (default: beginning)");
         k.put("max_line_bytes", "longer lines are truncated to this many bytes and marked (default: 262144)");
         k.put("max_record_bytes", "largest Kafka value; bigger records are cut down (default: 1000000)");
@@ -129,6 +135,9 @@ public final class EdgeConfig {
                 "set kafka: {bootstrap_servers: host:9092} in the YAML or pass --bootstrap-servers"));
         b.topic(s.string("kafka.topic", "fabstir.logs"));
         b.producer(s.map("kafka.producer"));
+        KafkaClientSecurity security = KafkaClientSecurity.read(ConfigSource.of(s, env));
+        security.checkPassThrough("kafka.producer", s.map("kafka.producer"), commandLineMap(flags.get("kafka.producer")));
+        b.kafkaSecurity(security);
         String rf = s.string("read_from", "beginning");
         try {
             b.readFrom(ReadFrom.valueOf(rf.trim().toUpperCase()));
@@ -182,6 +191,11 @@ public final class EdgeConfig {
         return new Builder();
     }
 
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> commandLineMap(Object flag) {
+        return flag instanceof Map<?, ?> m ? (Map<String, String>) m : Map.of();
+    }
+
     public String nodeId() { return nodeId; }
     public String hostName() { return hostName; }
     public String environment() { return environment; }
@@ -190,6 +204,14 @@ public final class EdgeConfig {
     public String bootstrapServers() { return bootstrapServers; }
     public String topic() { return topic; }
     public Map<String, String> producer() { return producer; }
+    /** How the edge authenticates to Kafka ({@code kafka.security.*}). */
+    public KafkaClientSecurity kafkaSecurity() { return kafkaSecurity; }
+    /** The producer properties beyond the defaults: the security settings', then {@code kafka.producer} over them. */
+    public Map<String, String> producerProperties() {
+        Map<String, String> p = new LinkedHashMap<>(kafkaSecurity.clientProperties());
+        p.putAll(producer);
+        return p;
+    }
     public ReadFrom readFrom() { return readFrom; }
     public int maxLineBytes() { return maxLineBytes; }
     public int maxRecordBytes() { return maxRecordBytes; }
@@ -218,6 +240,7 @@ public final class EdgeConfig {
         private String bootstrapServers;
         private String topic = "fabstir.logs";
         private Map<String, String> producer = new LinkedHashMap<>();
+        private KafkaClientSecurity kafkaSecurity = KafkaClientSecurity.none();
         private ReadFrom readFrom = ReadFrom.BEGINNING;
         private int maxLineBytes = 262_144;
         private int maxRecordBytes = 1_000_000;
@@ -250,6 +273,7 @@ public final class EdgeConfig {
         public Builder topic(String v) { topic = v; return this; }
         public Builder producer(Map<String, String> v) { producer = new LinkedHashMap<>(v); return this; }
         public Builder producerProperty(String k, String v) { producer.put(k, v); return this; }
+        public Builder kafkaSecurity(KafkaClientSecurity v) { kafkaSecurity = Objects.requireNonNull(v); return this; }
         public Builder readFrom(ReadFrom v) { readFrom = v; return this; }
         public Builder maxLineBytes(int v) { maxLineBytes = v; return this; }
         public Builder maxRecordBytes(int v) { maxRecordBytes = v; return this; }

@@ -1,6 +1,10 @@
 package io.fabstir.shipper.kafka;
 
+import io.fabstir.shipper.config.ConfigException;
+import io.fabstir.shipper.config.EdgeConfig;
+import io.fabstir.shipper.security.KafkaClientSecurity;
 import io.fabstir.shipper.tail.RecordSink;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,11 +26,13 @@ public final class KafkaRecordSink implements RecordSink {
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
     private final byte[] key;
+    private final KafkaClientSecurity security;
 
-    private KafkaRecordSink(Map<String, Object> props, String topic, String key) {
+    private KafkaRecordSink(Map<String, Object> props, String topic, String key, KafkaClientSecurity security) {
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         this.topic = topic;
         this.key = key.getBytes(StandardCharsets.UTF_8);
+        this.security = security;
     }
 
     /** The effective producer properties: defaults, then {@code overrides}. */
@@ -52,7 +58,34 @@ public final class KafkaRecordSink implements RecordSink {
     public static KafkaRecordSink create(String bootstrapServers, String topic, String nodeId, int maxRecordBytes,
                                          Map<String, String> overrides) {
         return new KafkaRecordSink(properties(bootstrapServers, "fabstir-shipper-" + nodeId, maxRecordBytes,
-                overrides), topic, nodeId);
+                overrides), topic, nodeId, KafkaClientSecurity.none());
+    }
+
+    /** The edge's producer as configured: its topic, key and producer properties, {@code kafka.security.*} included. */
+    public static KafkaRecordSink create(EdgeConfig cfg) {
+        return new KafkaRecordSink(properties(cfg.bootstrapServers(), "fabstir-shipper-" + cfg.nodeId(),
+                cfg.maxRecordBytes(), cfg.producerProperties()), cfg.topic(), cfg.nodeId(), cfg.kafkaSecurity());
+    }
+
+    /**
+     * Connects, authenticates and looks the topic up once (waiting at most {@code max.block.ms}), so that a refused
+     * credential, an untrusted certificate or a missing ACL stops the edge at start, naming the setting to fix, before
+     * it reads anything. A broker that is merely down is no error: the edge keeps its lines until it is back.
+     *
+     * @return null when the topic is reachable, else why not (the broker is down or still starting)
+     * @throws ConfigException when Kafka refused this client
+     */
+    public String verify() {
+        try {
+            producer.partitionsFor(topic);
+            return null;
+        } catch (KafkaException e) {
+            ConfigException refused = security.explain(e);
+            if (refused != null) {
+                throw refused;
+            }
+            return e.toString();
+        }
     }
 
     @Override
@@ -61,7 +94,9 @@ public final class KafkaRecordSink implements RecordSink {
             if (e == null) {
                 delivery.acknowledged();
             } else {
-                delivery.failed(e);
+                ConfigException refused = security.explain(e);
+                // A refusal (revoked credential, removed ACL) says which setting to fix; the record is kept either way.
+                delivery.failed(refused == null ? e : new KafkaException(refused.getMessage(), e));
             }
         });
     }

@@ -54,8 +54,7 @@ final class Pipeline implements AutoCloseable {
                 .hostName(cfg.hostName()).nodeId(cfg.nodeId()).environment(cfg.environment())
                 .redactor(Redactor.defaults())
                 .build();
-        sink = KafkaRecordSink.create(cfg.bootstrapServers(), cfg.topic(), cfg.nodeId(), cfg.maxRecordBytes(),
-                cfg.producer());
+        sink = KafkaRecordSink.create(cfg);
         tailer = Tailer.create(cfg, chain, sink, ShipperMetrics.get());
         tailThread = new Thread(() -> {
             try {

@@ -2,6 +2,9 @@ package io.fabstir.shipper.sink.elasticsearch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabstir.shipper.identity.Provenance;
+import io.fabstir.shipper.identity.SourceFields;
 import io.fabstir.shipper.logging.LogExcerpt;
 import io.fabstir.shipper.metrics.MetricsEndpoint;
 import io.fabstir.shipper.normalize.Normalized;
@@ -17,6 +20,8 @@ import co.elastic.clients.elasticsearch._helpers.bulk.BulkListener;
 import co.elastic.clients.elasticsearch._types.ErrorCause;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.MgetResponse;
+import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.util.BinaryData;
@@ -27,6 +32,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,12 +47,19 @@ import java.util.concurrent.TimeUnit;
  * ({@link IndexNames}) under its id, through the client's {@link BulkIngester} (bounded by operation count, bytes and
  * concurrent requests), and settles from its own bulk item result:
  * <ul>
- *   <li>201/200 → {@link Delivery#stored()}; 409 (the {@code _id} is already there) → stored as well, since
- *       documents are written with {@code create} and the same id means the same record;</li>
- *   <li>429, 5xx, or the whole request failing (connection refused, timeout) → retried after exponential backoff
- *       with jitter, for as long as it takes, unless the delivery is {@linkplain Delivery#abandoned() abandoned};</li>
+ *   <li>201/200 → {@link Delivery#stored()};</li>
+ *   <li>409 (the node-scoped {@code _id} is taken: documents are written with {@code create}) → the stored
+ *       document's {@code fabstir.content_hash} is read back: the same hash is the same record, delivered again, so
+ *       stored; a different one is a different record of the node under a reused {@code event.id}, which is then
+ *       created under its own content-derived id ({@link io.fabstir.shipper.normalize.Normalized.Identity#reuseId()}),
+ *       flagged {@code reused_event_id} and counted; a 409 there is its own re-delivery. Never dropped;</li>
+ *   <li>429, 5xx, 401/403 (a credential revoked or short of a privilege: the records wait in Kafka until it is
+ *       fixed), or the whole request failing (connection refused, timeout) → retried after exponential backoff with
+ *       jitter, for as long as it takes, unless the delivery is {@linkplain Delivery#abandoned() abandoned};</li>
  *   <li>any other 4xx (mapping or parse errors) → {@link Delivery#rejected(String, String)}.</li>
  * </ul>
+ * Every document carries its {@code fabstir.content_hash} (added here: it concerns only this sink's ids). Reading it
+ * back needs the {@code read} privilege on the indices, besides {@code create_doc} (docs/security.md).
  * Dead letters are kept in the daily DLQ index too (raw payload as an unindexed string, reason, error type, source
  * position), under the letter's stable id, in the index of the day the record entered Kafka. Outcomes are delivered
  * on a sink thread, never on the HTTP client's I/O thread, so they may block.
@@ -59,6 +72,7 @@ public final class ElasticsearchSink implements Sink {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BulkIngester<Pending> ingester;
+    private final ElasticsearchAsyncClient async;
     private final ExecutorService settle;
     private final ExecutorService completions;
     private final java.util.concurrent.BlockingQueue<Pending> queue = new java.util.concurrent.LinkedBlockingQueue<>();
@@ -72,6 +86,8 @@ public final class ElasticsearchSink implements Sink {
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicLong nextRetryWarning = new java.util.concurrent.atomic.AtomicLong(
             System.nanoTime());
+    private final java.util.concurrent.atomic.AtomicLong nextRefusalError = new java.util.concurrent.atomic.AtomicLong(
+            System.nanoTime());
 
     private ElasticsearchSink(Builder b) {
         Objects.requireNonNull(b.client, "client");
@@ -82,7 +98,7 @@ public final class ElasticsearchSink implements Sink {
         this.settle = Executors.newSingleThreadExecutor(r -> daemon(r, "es-sink-settle"));
         this.retries = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "es-sink-retry"));
         this.completions = Executors.newSingleThreadExecutor(r -> daemon(r, "es-sink-complete"));
-        ElasticsearchAsyncClient async = new ElasticsearchAsyncClient(
+        this.async = new ElasticsearchAsyncClient(
                 new HandOffTransport(b.client._transport(), completions), b.client._transportOptions());
         this.ingester = BulkIngester.of(ib -> ib
                 .client(async)
@@ -111,12 +127,19 @@ public final class ElasticsearchSink implements Sink {
      */
     @Override
     public void submit(Normalized.Document document, Delivery delivery) {
-        queue.add(new Pending(names.name(document.timestamp()), document.id(), document.source(), delivery));
+        Normalized.Identity who = document.identity();
+        byte[] source = who == null || who.contentHash() == null ? document.source()
+                : withHash(document.source(), who.contentHash());
+        queue.add(new Pending(names.name(document.timestamp()), document.id(), source, delivery, document, false));
     }
 
     @Override
     public void submitDeadLetter(DeadLetter letter, Delivery delivery) {
-        queue.add(new Pending(dlqNames.name(letter.entered()), letter.id(), dlqDocument(letter), delivery));
+        queue.add(new Pending(dlqNames.name(letter.entered()), letter.id(), dlqDocument(letter), delivery, null, false));
+    }
+
+    private static byte[] withHash(byte[] source, String hash) {
+        return SourceFields.lead(source, "\"" + Provenance.CONTENT_HASH + "\":\"" + hash + "\"");
     }
 
     /** Sends what is buffered now instead of waiting for the flush interval. */
@@ -190,15 +213,100 @@ public final class ElasticsearchSink implements Sink {
         }
     }
 
-    private void settle(Pending d, BulkResponseItem item) {
+    /** @return whether {@code d} needs its taken id checked (a 409 on a record that can be told apart) */
+    private boolean settle(Pending d, BulkResponseItem item) {
         int status = item.status();
+        if (status == 409 && d.document != null && !d.reused && d.document.identity() != null
+                && d.document.identity().reuseId() != null) {
+            return true;
+        }
         if (status == 200 || status == 201 || status == 409) {
+            if (d.reused && status != 409) {
+                metrics.reusedEventId(d.document.identity().node());
+                log.info("{}: event.id {} of node {} was taken by a different record: stored as {} (flagged {})",
+                        d.index, d.document.identity().eventId(), d.document.identity().node(), d.id,
+                        Provenance.REUSED_EVENT_ID);
+            }
             d.delivery.stored();
+        } else if (status == 401 || status == 403) {
+            warnRefused(status + " " + describe(item.error()));
+            retry(d, status + " " + describe(item.error()));
         } else if (status == 429 || status >= 500) {
             retry(d, status + " " + describe(item.error()));
         } else {
             ErrorCause e = item.error();
             d.delivery.rejected(e == null ? "http_" + status : e.type(), describe(e));
+        }
+        return false;
+    }
+
+    /**
+     * The ids these records were to be created under are taken: reads back the stored documents' content hashes
+     * and settles each (same record: stored; different: created under its reuse id; gone meanwhile: created
+     * again). If the read fails, each is retried from the start, which asks again.
+     */
+    private void checkTaken(List<Pending> taken) {
+        async.mget(m -> {
+            for (Pending d : taken) {
+                m.docs(o -> o.index(d.index).id(d.id).source(sc -> sc.filter(f -> f.includes(Provenance.CONTENT_HASH))));
+            }
+            return m;
+        }, JsonNode.class).whenComplete((response, failure) -> {
+            if (failure != null) {
+                String why = "reading back a taken id: " + failure;
+                warnRefused(why);
+                taken.forEach(d -> retry(d, why));
+                return;
+            }
+            settleTaken(taken, response);
+        });
+    }
+
+    private void settleTaken(List<Pending> taken, MgetResponse<JsonNode> response) {
+        List<MultiGetResponseItem<JsonNode>> items = response.docs();
+        for (int i = 0; i < taken.size(); i++) {
+            Pending d = taken.get(i);
+            MultiGetResponseItem<JsonNode> item = items.get(i);
+            if (item.isFailure()) {
+                String why = "reading back a taken id: " + describe(item.failure().error());
+                warnRefused(why);
+                retry(d, why);
+            } else if (!item.result().found()) {
+                retry(d, "a taken id was gone when read back");
+            } else if (d.document.identity().contentHash().equals(storedHash(item.result().source()))) {
+                d.delivery.stored(); // the same record, delivered again
+            } else {
+                Normalized.Identity who = d.document.identity();
+                byte[] flagged = withHash(SourceFields.flag(d.document.source(), Provenance.REUSED_EVENT_ID),
+                        who.contentHash());
+                queue.add(new Pending(d.index, who.reuseId(), flagged, d.delivery, d.document, true));
+            }
+        }
+    }
+
+    private static String storedHash(JsonNode source) {
+        if (source == null) {
+            return null;
+        }
+        JsonNode h = source.get(Provenance.CONTENT_HASH);
+        if (h == null) {
+            h = source.path("fabstir").get("content_hash");
+        }
+        return h == null || !h.isTextual() ? null : h.textValue();
+    }
+
+    /** A 401/403: said as an error (a credential or privilege to fix), at most every few seconds. */
+    private void warnRefused(String why) {
+        if (!why.contains("401") && !why.contains("403") && !why.contains("security_exception")) {
+            return;
+        }
+        long now = System.nanoTime();
+        long next = nextRefusalError.get();
+        if (now - next >= 0 && nextRefusalError.compareAndSet(next, now + TimeUnit.SECONDS.toNanos(10))) {
+            log.error("Elasticsearch refused the indexer's credential or one of its privileges: {}. Nothing is "
+                    + "dropped: the records wait in Kafka until the credential (elasticsearch.api_key_file, or "
+                    + "elasticsearch.username and password_file) or its role is fixed; see docs/security.md for the "
+                    + "indexer's role", LogExcerpt.of(why));
         }
     }
 
@@ -224,12 +332,19 @@ public final class ElasticsearchSink implements Sink {
             observe(executionId);
             settle.execute(() -> {
                 List<BulkResponseItem> items = response.items();
+                List<Pending> taken = null;
                 for (int i = 0; i < contexts.size(); i++) {
                     try {
-                        settle(contexts.get(i), items.get(i));
+                        if (settle(contexts.get(i), items.get(i))) {
+                            taken = taken == null ? new ArrayList<>() : taken;
+                            taken.add(contexts.get(i));
+                        }
                     } catch (RuntimeException e) {
                         log.error("settling bulk item failed", e);
                     }
+                }
+                if (taken != null) {
+                    checkTaken(taken);
                 }
             });
         }
@@ -238,6 +353,7 @@ public final class ElasticsearchSink implements Sink {
         public void afterBulk(long executionId, BulkRequest request, List<Pending> contexts, Throwable failure) {
             observe(executionId);
             String why = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+            warnRefused(why);
             settle.execute(() -> contexts.forEach(d -> retry(d, why)));
         }
 
@@ -313,13 +429,20 @@ public final class ElasticsearchSink implements Sink {
         final String id;
         final byte[] source;
         final Delivery delivery;
+        /** The document (null for a dead letter). */
+        final Normalized.Document document;
+        /** Created under the reuse id: its event id was taken by a different record. */
+        final boolean reused;
         int attempts;
 
-        Pending(String index, String id, byte[] source, Delivery delivery) {
+        Pending(String index, String id, byte[] source, Delivery delivery, Normalized.Document document,
+                boolean reused) {
             this.index = index;
             this.id = id;
             this.source = source;
             this.delivery = delivery;
+            this.document = document;
+            this.reused = reused;
         }
     }
 

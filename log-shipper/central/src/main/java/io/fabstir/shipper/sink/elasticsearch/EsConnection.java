@@ -3,34 +3,29 @@ package io.fabstir.shipper.sink.elasticsearch;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
+import io.fabstir.shipper.security.ElasticsearchAccess;
+import io.fabstir.shipper.security.PemFiles;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
-import org.apache.http.auth.AuthScope;
-import org.apache.http.auth.UsernamePasswordCredentials;
-import org.apache.http.impl.client.BasicCredentialsProvider;
 import org.apache.http.message.BasicHeader;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Connection to an Elasticsearch cluster: several hosts (round robin with failover), HTTPS with a CA file, API key
- * or basic auth, request timeout and request compression. Credentials are held only in the client and never
+ * Connection to an Elasticsearch cluster: several hosts (round robin with failover), HTTPS trusting a CA file, an API
+ * key or basic auth (sent with every request), request timeout and request compression. Built from the settings
+ * ({@link Builder#access(ElasticsearchAccess)}) or piece by piece. Credentials are held only in the client and never
  * appear in {@link #toString()}.
  */
 public final class EsConnection implements AutoCloseable {
@@ -48,33 +43,24 @@ public final class EsConnection implements AutoCloseable {
         }
         RestClientBuilder rb = RestClient.builder(hosts.toArray(HttpHost[]::new));
         List<Header> headers = new ArrayList<>();
-        if (b.apiKey != null) {
-            headers.add(new BasicHeader("Authorization", "ApiKey " + b.apiKey));
+        if (b.authorization != null) {
+            headers.add(new BasicHeader("Authorization", b.authorization));
         }
         rb.setDefaultHeaders(headers.toArray(Header[]::new));
         rb.setCompressionEnabled(b.compression);
         int timeoutMs = (int) b.requestTimeout.toMillis();
         rb.setRequestConfigCallback(rc -> rc.setConnectTimeout(Math.min(timeoutMs, 10_000)).setSocketTimeout(timeoutMs));
-        SSLContext ssl = b.caFile == null ? null : sslContext(b.caFile);
-        BasicCredentialsProvider credentials = null;
-        if (b.username != null) {
-            credentials = new BasicCredentialsProvider();
-            credentials.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(b.username, b.password));
-        }
-        BasicCredentialsProvider creds = credentials;
+        SSLContext ssl = b.ssl;
         rb.setHttpClientConfigCallback(hc -> {
             if (ssl != null) {
                 hc.setSSLContext(ssl);
-            }
-            if (creds != null) {
-                hc.setDefaultCredentialsProvider(creds);
             }
             return hc.setMaxConnTotal(64).setMaxConnPerRoute(32);
         });
         this.restClient = rb.build();
         this.client = new ElasticsearchClient(new RestClientTransport(restClient, new JacksonJsonpMapper()));
-        this.description = "Elasticsearch " + hosts + (b.apiKey != null ? " (api key)" : b.username != null
-                ? " (basic auth as " + b.username + ")" : "") + (ssl != null ? " (CA " + b.caFile + ")" : "");
+        this.description = "Elasticsearch " + hosts + (b.who != null ? " (" + b.who + ")" : "")
+                + (b.caFile != null ? " (CA " + b.caFile + ")" : "");
     }
 
     public static Builder builder() {
@@ -105,37 +91,27 @@ public final class EsConnection implements AutoCloseable {
         return new HttpHost(uri.getHost(), port, uri.getScheme());
     }
 
-    private static SSLContext sslContext(Path caFile) {
-        try (InputStream in = Files.newInputStream(caFile)) {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            int i = 0;
-            for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trust.setCertificateEntry("ca-" + i++, cert);
-            }
-            if (i == 0) {
-                throw new IllegalArgumentException("no certificate in CA file " + caFile);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot read CA file " + caFile + ": " + e.getMessage(), e);
-        }
-    }
-
     public static final class Builder {
         private final List<String> hosts = new ArrayList<>();
         private Path caFile;
-        private String apiKey;
-        private String username;
-        private String password;
+        private SSLContext ssl;
+        private String authorization;
+        private String who;
         private Duration requestTimeout = Duration.ofSeconds(30);
         private boolean compression = true;
 
         private Builder() {
+        }
+
+        /** Hosts, trust and credential from the {@code elasticsearch.*} settings. */
+        public Builder access(ElasticsearchAccess access) {
+            access.hosts().forEach(h -> hosts.add(h.toString()));
+            this.caFile = access.caFile();
+            this.ssl = access.sslContext();
+            this.authorization = access.authorization();
+            this.who = access.authorization() == null ? null : access.authorization().startsWith("ApiKey")
+                    ? "api key" : "basic auth";
+            return this;
         }
 
         /** {@code http(s)://host:port}; may be called several times or with a comma-separated list. */
@@ -156,18 +132,23 @@ public final class EsConnection implements AutoCloseable {
         /** PEM file with the CA certificate(s) that signed the cluster's HTTPS certificate. */
         public Builder caFile(Path caFile) {
             this.caFile = caFile;
+            this.ssl = caFile == null ? null : PemFiles.trusting(ElasticsearchAccess.CA_FILE, caFile);
             return this;
         }
 
         /** Encoded API key (the {@code encoded} value Elasticsearch returns). */
         public Builder apiKey(String apiKey) {
-            this.apiKey = apiKey;
+            this.authorization = "ApiKey " + Objects.requireNonNull(apiKey, "apiKey");
+            this.who = "api key";
             return this;
         }
 
         public Builder basicAuth(String username, String password) {
-            this.username = Objects.requireNonNull(username, "username");
-            this.password = Objects.requireNonNull(password, "password");
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(password, "password");
+            this.authorization = "Basic " + Base64.getEncoder().encodeToString(
+                    (username + ":" + password).getBytes(StandardCharsets.UTF_8));
+            this.who = "basic auth as " + username;
             return this;
         }
 

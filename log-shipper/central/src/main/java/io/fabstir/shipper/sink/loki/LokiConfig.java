@@ -30,6 +30,7 @@ public final class LokiConfig {
     public static final String BEARER_TOKEN_FILE = "loki.auth.bearer.token_file";
     public static final String BEARER_TOKEN_ENV = "loki.auth.bearer.token_env";
     public static final String TLS_CA_FILE = "loki.tls.ca_file";
+    public static final String ALLOW_PLAINTEXT = "loki.auth.allow_plaintext";
     public static final String BATCH_MAX_BYTES = "loki.batch.max_bytes";
     public static final String BATCH_MAX_ENTRIES = "loki.batch.max_entries";
     public static final String BATCH_LINGER_MS = "loki.batch.linger_ms";
@@ -41,7 +42,7 @@ public final class LokiConfig {
     /** Every key this class reads (for a settings loader that must list its known keys). */
     public static final Set<String> KEYS = Set.of(URL, TENANT, FORMAT, LABELS, LABELS_MAX_VALUES,
             STRUCTURED_METADATA, BASIC_USER, BASIC_PASSWORD_FILE, BASIC_PASSWORD_ENV, BEARER_TOKEN_FILE,
-            BEARER_TOKEN_ENV, TLS_CA_FILE, BATCH_MAX_BYTES, BATCH_MAX_ENTRIES, BATCH_LINGER_MS, LINE_MAX_BYTES,
+            BEARER_TOKEN_ENV, TLS_CA_FILE, ALLOW_PLAINTEXT, BATCH_MAX_BYTES, BATCH_MAX_ENTRIES, BATCH_LINGER_MS, LINE_MAX_BYTES,
             RETRY_INITIAL_MS, RETRY_MAX_MS, REQUEST_TIMEOUT_MS);
 
     /** A configuration value that cannot be used; {@link #key()} says which. */
@@ -115,6 +116,13 @@ public final class LokiConfig {
         str(config, BEARER_TOKEN_FILE, v -> b.bearerTokenFile(Path.of(v)));
         str(config, BEARER_TOKEN_ENV, b::bearerTokenEnv);
         str(config, TLS_CA_FILE, v -> b.caFile(Path.of(v)));
+        str(config, ALLOW_PLAINTEXT, v -> {
+            switch (v.toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "on", "1" -> b.allowPlaintextCredentials(true);
+                case "false", "no", "off", "0" -> b.allowPlaintextCredentials(false);
+                default -> throw new InvalidKey(ALLOW_PLAINTEXT, "'" + v + "' is not true/false");
+            }
+        });
         return b;
     }
 

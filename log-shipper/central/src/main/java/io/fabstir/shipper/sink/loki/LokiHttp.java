@@ -1,21 +1,18 @@
 package io.fabstir.shipper.sink.loki;
 
+import io.fabstir.shipper.config.ConfigException;
+import io.fabstir.shipper.security.PemFiles;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /** The HTTP side of a push: tenant and auth headers, TLS, timeouts. Never logs the credentials it carries. */
 final class LokiHttp {
@@ -99,23 +96,10 @@ final class LokiHttp {
     }
 
     static SSLContext sslContextTrusting(Path caFile) {
-        try (InputStream in = Files.newInputStream(caFile)) {
-            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(null, null);
-            int i = 0;
-            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                ks.setCertificateEntry("ca-" + i++, c);
-            }
-            if (i == 0) {
-                throw new IllegalArgumentException("no certificate found in CA file " + caFile);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot read CA file " + caFile + ": " + e.getMessage(), e);
+        try {
+            return PemFiles.trusting(LokiConfig.TLS_CA_FILE, caFile);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 

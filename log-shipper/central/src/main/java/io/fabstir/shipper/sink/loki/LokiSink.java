@@ -187,6 +187,7 @@ public final class LokiSink implements Sink {
         private Path bearerTokenFile;
         private String bearerTokenEnv;
         private Path caFile;
+        private boolean allowPlaintextCredentials;
         private List<String> labels = LabelRules.DEFAULT_LABELS;
         private int maxLabelValues = 1000;
         private List<String> structuredMetadata = RecordMapper.DEFAULT_METADATA;
@@ -214,6 +215,8 @@ public final class LokiSink implements Sink {
         public Builder bearerTokenEnv(String v) { bearerTokenEnv = v; return this; }
         /** PEM file of the CA certificate(s) to trust for an https URL, instead of the JVM's trust store. */
         public Builder caFile(Path v) { caFile = v; return this; }
+        /** Lets basic or bearer credentials go to an http:// URL (test networks only; refused by default). */
+        public Builder allowPlaintextCredentials(boolean v) { allowPlaintextCredentials = v; return this; }
         /** Label specs, {@code name=field} or a bare field; default service_name, level, event_dataset, node_id. */
         public Builder labels(List<String> v) { labels = List.copyOf(v); return this; }
         /** Distinct values one label may take before further values become {@code _other_}. */
@@ -264,7 +267,13 @@ public final class LokiSink implements Sink {
                     throw new LokiConfig.InvalidKey("loki.tls.ca_file", e.getMessage());
                 }
             }
-            return new LokiSink(this, authorization());
+            String authorization = authorization();
+            if (authorization != null && "http".equalsIgnoreCase(scheme) && !allowPlaintextCredentials) {
+                throw new LokiConfig.InvalidKey("loki.url", url + " would receive the " + (basicUser != null
+                        ? "basic-auth password" : "bearer token") + " unencrypted: use https:// (and loki.tls.ca_file), "
+                        + "or set " + LokiConfig.ALLOW_PLAINTEXT + ": true on a test network");
+            }
+            return new LokiSink(this, authorization);
         }
 
         private String authorization() {

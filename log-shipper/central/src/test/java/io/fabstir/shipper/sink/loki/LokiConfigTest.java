@@ -77,6 +77,7 @@ class LokiConfigTest {
         Path pw = dir.resolve("pw");
         Files.writeString(pw, "s3cr3t-value\n");
         Map<String, String> c = minimal();
+        c.put(LokiConfig.URL, "https://127.0.0.1:3100");
         c.put(LokiConfig.BASIC_USER, "shipper");
         c.put(LokiConfig.BASIC_PASSWORD_FILE, pw.toString());
         try (LokiSink sink = build(c)) {
@@ -85,6 +86,21 @@ class LokiConfigTest {
         Map<String, String> missing = minimal();
         missing.put(LokiConfig.BEARER_TOKEN_ENV, "FABSTIR_TEST_SURELY_UNSET_TOKEN");
         assertInvalid(missing, LokiConfig.BEARER_TOKEN_ENV);
+    }
+
+    @Test
+    void credentialsToAnHttpUrlAreRefusedUnlessAllowed(@TempDir Path dir) throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "t0ken\n");
+        Map<String, String> c = minimal();
+        c.put(LokiConfig.BEARER_TOKEN_FILE, token.toString());
+        assertThatThrownBy(() -> build(c)).isInstanceOfSatisfying(LokiConfig.InvalidKey.class,
+                e -> assertThat(e.key()).isEqualTo(LokiConfig.URL))
+                .hasMessageContaining("bearer token unencrypted").hasMessageContaining(LokiConfig.ALLOW_PLAINTEXT)
+                .hasMessageNotContaining("t0ken");
+        c.put(LokiConfig.ALLOW_PLAINTEXT, "true");
+        try (LokiSink sink = build(c)) {
+            assertThat(sink.toString()).contains("bearer(****)");
+        }
     }
 
     @Test
