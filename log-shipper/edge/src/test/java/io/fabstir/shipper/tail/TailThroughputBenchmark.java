@@ -117,7 +117,7 @@ public final class TailThroughputBenchmark {
         }
     }
 
-    private static Sample measureUntilOffset(Process p, String bootstrap, String topic, long target, long launch)
+    static Sample measureUntilOffset(Process p, String bootstrap, String topic, long target, long launch)
             throws Exception {
         Sample s = new Sample();
         TopicPartition tp = new TopicPartition(topic, 0);
@@ -158,7 +158,7 @@ public final class TailThroughputBenchmark {
         throw new IllegalStateException("did not reach " + target + " records in " + topic);
     }
 
-    private static long writeRecords(Path file, int lines) throws IOException {
+    static long writeRecords(Path file, int lines) throws IOException {
         Random r = new Random(42);
         String[] models = {"llama-3-8b", "mistral-7b", "qwen2-72b", "sdxl-1.0"};
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -218,7 +218,7 @@ public final class TailThroughputBenchmark {
         return n == 0 ? 0 : total / Math.min(n, max);
     }
 
-    private static double cpuSeconds(long pid) {
+    static double cpuSeconds(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -242,7 +242,7 @@ public final class TailThroughputBenchmark {
     }
 
     /** Eden + survivors + old generation in use, from {@code jstat -gc}. */
-    private static long heapUsedMb(long pid) {
+    static long heapUsedMb(long pid) {
         try {
             Process p = new ProcessBuilder("jstat", "-gc", String.valueOf(pid)).redirectErrorStream(true).start();
             List<String> out = new String(p.getInputStream().readAllBytes()).lines().toList();
@@ -264,7 +264,7 @@ public final class TailThroughputBenchmark {
         }
     }
 
-    private static String java() {
+    static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }
