@@ -1,7 +1,8 @@
 package io.fabstir.shipper.cli;
 
 import io.fabstir.enrichers.EnricherChain;
-import io.fabstir.enrichers.redact.Redactor;
+import io.fabstir.shipper.check.CheckReport;
+import io.fabstir.shipper.check.Checkable;
 import io.fabstir.shipper.config.ConfigException;
 import io.fabstir.shipper.config.EdgeConfig;
 import io.fabstir.shipper.kafka.KafkaRecordSink;
@@ -54,11 +55,13 @@ import java.util.concurrent.TimeUnit;
             "  static_fields: {labels.region: eu-west}",
             "  metrics_port: 9465",
             "",
+            "On SIGHUP the configuration is read again: new paths, static_fields and redaction rules apply from the "
+                + "next line (nothing lost or sent twice); other changed settings wait for a restart (logged).",
             "On SIGTERM/SIGINT the records in flight are flushed (up to shutdown_timeout_ms), the checkpoint is "
                 + "written and the process exits with the JVM's usual 143/130. Exit code 2: invalid configuration "
                 + "(the message names the key), or Kafka refused the edge's credential, certificate or topic; "
                 + "1: other failure."})
-public final class TailCommand implements Callable<Integer>, ShipperCommand {
+public final class TailCommand implements Callable<Integer>, ShipperCommand, Checkable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TailCommand.class);
 
@@ -204,14 +207,7 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand {
             System.err.println("fabstir-shipper tail: invalid configuration: " + e.getMessage());
             return 2;
         }
-        Redactor.Builder rb = Redactor.builder().enabled(cfg.redaction());
-        cfg.redactKeys().forEach(rb::sensitiveKey);
-        cfg.redactPatterns().forEach(rb::pattern);
-        EnricherChain chain = EnricherChain.builder()
-                .hostName(cfg.hostName()).nodeId(cfg.nodeId()).environment(cfg.environment())
-                .staticFields(cfg.staticFields()).redactor(rb.build())
-                .discover(Thread.currentThread().getContextClassLoader(), cfg.enrichers())
-                .build();
+        EnricherChain chain = EdgeReload.chain(cfg, cfg);
         ShipperMetrics metrics = ShipperMetrics.get();
         MetricsEndpoint endpoint = cfg.metricsPort() > 0 ? MetricsEndpoint.start(cfg.metricsPort()) : null;
         if (endpoint != null) {
@@ -247,6 +243,7 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand {
             }
         }, "fabstir-shipper-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        EdgeReload.install(config, flags(), tailer, cfg);
         try {
             tailer.run();
         } finally {
@@ -257,6 +254,12 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand {
             closed.countDown();
         }
         return 0;
+    }
+
+    /** {@code check tail}: these settings, files, folder, port and Kafka, without tailing ({@link TailCheck}). */
+    @Override
+    public void check(CheckReport report) {
+        TailCheck.run(config, flags(), report);
     }
 
     private Map<String, Object> flags() {

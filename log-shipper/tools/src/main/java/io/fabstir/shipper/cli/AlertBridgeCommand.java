@@ -1,5 +1,8 @@
 package io.fabstir.shipper.cli;
 
+import io.fabstir.shipper.check.CheckReport;
+import io.fabstir.shipper.check.Checkable;
+import io.fabstir.shipper.check.LocalChecks;
 import io.fabstir.shipper.alert.DiscordBridge;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +21,7 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "alert-bridge", mixinStandardHelpOptions = true,
         description = "Forward Alertmanager webhook notifications to a Discord webhook, embeds coloured by severity")
-public final class AlertBridgeCommand implements Callable<Integer>, ShipperCommand {
+public final class AlertBridgeCommand implements Callable<Integer>, ShipperCommand, Checkable {
     @Spec
     CommandSpec spec;
 
@@ -55,5 +58,49 @@ public final class AlertBridgeCommand implements Callable<Integer>, ShipperComma
             stop.await();
         }
         return 0;
+    }
+
+    /**
+     * {@code check alert-bridge}: the webhook URL is there (file readable by this user, or the variable) and is a
+     * Discord webhook over https; the listen address is free. Nothing is posted to Discord.
+     */
+    @Override
+    public void check(CheckReport report) {
+        String url = System.getenv("FABSTIR_DISCORD_WEBHOOK_URL");
+        String key = webhookFile != null ? "--discord-webhook-url-file" : "FABSTIR_DISCORD_WEBHOOK_URL";
+        if (webhookFile != null) {
+            try {
+                url = Files.readString(webhookFile).strip();
+            } catch (java.io.IOException e) {
+                report.failed("webhook", "cannot read " + webhookFile + " as " + System.getProperty("user.name")
+                        + ": " + e, key, "create it with the webhook URL alone, readable by this user only (mode 600)");
+                url = null;
+            }
+        }
+        if (url != null) {
+            if (url.isBlank()) {
+                report.failed("webhook", "no webhook URL", key, "give --discord-webhook-url-file FILE or "
+                        + "FABSTIR_DISCORD_WEBHOOK_URL");
+            } else if (!url.matches("https?://[^/]+/api/webhooks/\\d+/[A-Za-z0-9_-]+")) {
+                // Never echo the URL: its last part is the webhook's secret.
+                report.failed("webhook", "the URL is not a Discord webhook (https://discord.com/api/webhooks/<id>/<token>)",
+                        key, "copy the webhook URL from the channel's Integrations settings");
+            } else if (!url.matches("https://(discord\\.com|discordapp\\.com|(ptb|canary)\\.discord\\.com)/.*")) {
+                report.warn("webhook", "a webhook URL, but not Discord's over https (a test receiver?)", key,
+                        "use the URL Discord gives (https://discord.com/api/webhooks/<id>/<token>)");
+            } else {
+                report.ok("webhook", "a Discord webhook URL (not printed: it is a secret); nothing was posted");
+            }
+        } else if (webhookFile == null) {
+            report.failed("webhook", "no webhook URL", key, "give --discord-webhook-url-file FILE or "
+                    + "FABSTIR_DISCORD_WEBHOOK_URL");
+        }
+        int colon = listen.lastIndexOf(':');
+        try {
+            LocalChecks.listenPort(report, "listen", "--listen", listen.substring(0, colon),
+                    Integer.parseInt(listen.substring(colon + 1)));
+        } catch (RuntimeException e) {
+            report.failed("listen", "'" + listen + "' is not HOST:PORT", "--listen", "e.g. 127.0.0.1:9467");
+        }
     }
 }
