@@ -3,14 +3,12 @@ package io.fabstir.chain.command;
 import io.fabstir.shipper.check.CheckReport;
 import io.fabstir.shipper.check.Checkable;
 import io.fabstir.shipper.cli.ShipperCommand;
-
 import io.fabstir.shipper.config.ConfigException;
 import io.fabstir.shipper.metrics.MetricsEndpoint;
-import java.util.concurrent.Callable;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;

@@ -1,21 +1,21 @@
 package io.fabstir.shipper.cli;
 
-import io.fabstir.shipper.config.ConfigException;
-import io.fabstir.shipper.identity.NodeTopics;
 import io.fabstir.shipper.check.CheckReport;
 import io.fabstir.shipper.check.Checkable;
+import io.fabstir.shipper.config.ConfigException;
+import io.fabstir.shipper.identity.NodeTopics;
 import io.fabstir.shipper.index.IndexLoop;
+import io.fabstir.shipper.metrics.MetricsEndpoint;
 import io.fabstir.shipper.normalize.RecordNormalizer;
 import io.fabstir.shipper.security.ElasticsearchAccess;
 import io.fabstir.shipper.security.KafkaClientSecurity;
-import io.fabstir.shipper.sink.elasticsearch.AccessCheck;
 import io.fabstir.shipper.sink.Sink;
+import io.fabstir.shipper.sink.elasticsearch.AccessCheck;
 import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
-import io.fabstir.shipper.sink.loki.LokiConfig;
-import io.fabstir.shipper.sink.loki.LokiSink;
 import io.fabstir.shipper.sink.elasticsearch.EsConnection;
 import io.fabstir.shipper.sink.elasticsearch.IndexNames;
-import io.fabstir.shipper.metrics.MetricsEndpoint;
+import io.fabstir.shipper.sink.loki.LokiConfig;
+import io.fabstir.shipper.sink.loki.LokiSink;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
@@ -23,19 +23,18 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.concurrent.Callable;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.Set;
-import java.util.TreeSet;
-
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code fabstir-shipper index}: one central loop ({@link IndexLoop}) in the consumer group of its sink, writing

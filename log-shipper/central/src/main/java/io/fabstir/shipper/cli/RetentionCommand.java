@@ -10,10 +10,10 @@ import io.fabstir.shipper.sink.elasticsearch.IndexNames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.concurrent.Callable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 
 
 /** {@code fabstir-shipper retention --keep 30d [--dry-run]}: deletes daily indices older than the age. */

@@ -9,10 +9,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.util.concurrent.Callable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**

@@ -6,9 +6,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.util.concurrent.Callable;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 
 
 /** {@code fabstir-shipper demo}: the whole pipeline on this machine, on real Kafka and Elasticsearch. */

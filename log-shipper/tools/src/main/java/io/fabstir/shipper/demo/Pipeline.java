@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The shipper's two halves in this JVM, built the way {@code tail} and {@code index} build them: the edge
- * {@link Tailer} (files → Kafka, enriched) and the central {@link IndexLoop} (Kafka → Elasticsearch). Their
+ * {@link Tailer} (files → Kafka, enriched) and the central {@link IndexLoop} with the Elasticsearch sink. Their
  * progress is read from the same Prometheus counters {@code /metrics} serves.
  */
 final class Pipeline implements AutoCloseable {
@@ -71,7 +71,8 @@ final class Pipeline implements AutoCloseable {
                 .bootstrapServers(bootstrapServers)
                 .topic(TOPIC).groupId(GROUP)
                 .registry(MetricsEndpoint.registry())
-                .sink(ElasticsearchSink.builder().client(client).flushInterval(Duration.ofMillis(200)).build())
+                .sink(ElasticsearchSink.builder().client(client).flushInterval(Duration.ofMillis(200))
+                        .registry(MetricsEndpoint.registry()).build())
                 .build();
         indexThread = new Thread(loop, "demo-index");
         indexThread.start();
