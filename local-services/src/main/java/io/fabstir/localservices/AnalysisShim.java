@@ -15,9 +15,6 @@ import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 
-import io.fabstir.localservices.esplugin.PatternCaptureFilterFactory;
-import io.fabstir.localservices.esplugin.UaxUrlEmailTokenizerFactory;
-import io.fabstir.localservices.esplugin.UniqueFilterFactory;
 
 /**
  * Installs the {@code io.fabstir.localservices.esplugin} stable plugin into an unpacked integ-test distribution (see
@@ -25,8 +22,15 @@ import io.fabstir.localservices.esplugin.UniqueFilterFactory;
  */
 final class AnalysisShim {
     static final String NAME = "fabstir-analysis-shim";
-    private static final List<Class<?>> CLASSES = List.of(PatternCaptureFilterFactory.class,
-            PatternCaptureFilterFactory.Settings.class, UniqueFilterFactory.class, UaxUrlEmailTokenizerFactory.class);
+    /*
+     * By name, never as class literals: these classes implement the Elasticsearch plugin API, which is only
+     * `provided` here. Loading them in a JVM without it (any module using the kit, the demo's jar) would fail, so
+     * their class files are copied as resources instead.
+     */
+    private static final String PACKAGE = "io.fabstir.localservices.esplugin.";
+    private static final List<String> CLASSES = List.of(PACKAGE + "PatternCaptureFilterFactory",
+            PACKAGE + "PatternCaptureFilterFactory$Settings", PACKAGE + "UniqueFilterFactory",
+            PACKAGE + "UaxUrlEmailTokenizerFactory");
 
     private AnalysisShim() {}
 
@@ -41,10 +45,10 @@ final class AnalysisShim {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (OutputStream out = Files.newOutputStream(tmp.resolve(NAME + ".jar"));
              JarOutputStream jar = new JarOutputStream(out)) {
-            for (Class<?> c : CLASSES) {
-                String entry = c.getName().replace('.', '/') + ".class";
+            for (String c : CLASSES) {
+                String entry = c.replace('.', '/') + ".class";
                 jar.putNextEntry(new JarEntry(entry));
-                try (InputStream in = c.getClassLoader().getResourceAsStream(entry)) {
+                try (InputStream in = AnalysisShim.class.getClassLoader().getResourceAsStream(entry)) {
                     if (in == null) throw new IOException("class file " + entry + " not found");
                     in.transferTo(jar);
                 }
@@ -58,11 +62,11 @@ final class AnalysisShim {
                 + "java.version=17\n", StandardCharsets.UTF_8);
         Files.writeString(tmp.resolve("named_components.json"), "{\n"
                 + "  \"org.elasticsearch.plugin.analysis.TokenFilterFactory\": {\n"
-                + "    \"pattern_capture\": \"" + PatternCaptureFilterFactory.class.getName() + "\",\n"
-                + "    \"unique\": \"" + UniqueFilterFactory.class.getName() + "\"\n"
+                + "    \"pattern_capture\": \"" + PACKAGE + "PatternCaptureFilterFactory\",\n"
+                + "    \"unique\": \"" + PACKAGE + "UniqueFilterFactory\"\n"
                 + "  },\n"
                 + "  \"org.elasticsearch.plugin.analysis.TokenizerFactory\": {\n"
-                + "    \"uax_url_email\": \"" + UaxUrlEmailTokenizerFactory.class.getName() + "\"\n"
+                + "    \"uax_url_email\": \"" + PACKAGE + "UaxUrlEmailTokenizerFactory\"\n"
                 + "  }\n"
                 + "}\n", StandardCharsets.UTF_8);
         try {

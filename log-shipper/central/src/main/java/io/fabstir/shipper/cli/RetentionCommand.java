@@ -27,7 +27,7 @@ public final class RetentionCommand extends ElasticsearchCommand implements Call
     boolean dryRun;
 
     /** What retention needs on the daily indices: list them with their dates, delete the old ones. */
-    static final List<String> PRIVILEGES = List.of("monitor", "delete_index");
+    static final List<String> PRIVILEGES = List.of("view_index_metadata", "delete_index");
 
     @Override
     Set<String> extraKeys() {

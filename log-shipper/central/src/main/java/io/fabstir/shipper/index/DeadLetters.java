@@ -2,6 +2,7 @@ package io.fabstir.shipper.index;
 
 import io.fabstir.shipper.logging.LogExcerpt;
 import io.fabstir.shipper.retry.Backoff;
+import io.fabstir.shipper.normalize.Normalized;
 import io.fabstir.shipper.sink.DeadLetter;
 import io.fabstir.shipper.sink.Sink;
 import io.fabstir.shipper.sink.SinkMetrics;
@@ -59,14 +60,16 @@ final class DeadLetters implements AutoCloseable {
     }
 
     /**
-     * @param eventId the record's {@code event.id} when it was read as a document (then the sink refused it), null
-     *                when the transform refused it (not JSON, no value, ...)
-     * @param entered when the record entered Kafka (see {@link Transform#entered})
+     * @param document the document the sink refused, null when the transform refused the record (not JSON, no
+     *                 value, ...)
+     * @param entered  when the record entered Kafka (see {@link Transform#entered})
      */
-    void send(ConsumerRecord<byte[], byte[]> record, PartitionProgress.Ticket ticket, String eventId,
+    void send(ConsumerRecord<byte[], byte[]> record, PartitionProgress.Ticket ticket, Normalized.Document document,
               Instant entered, String errorType, String reason) {
+        Normalized.Identity who = document == null ? null : document.identity();
         DeadLetter letter = new DeadLetter(sink.name(), record.topic(), record.partition(), record.offset(), entered,
-                eventId, errorType, reason, record.key(), record.value());
+                who != null ? who.eventId() : document != null ? document.id() : null, errorType, reason,
+                record.key(), record.value(), document == null ? null : document.id(), who == null ? null : who.node());
         log.warn("dead-lettering {} for sink {} ({}): {}", letter.source(), sink.name(), errorType,
                 LogExcerpt.of(reason));
         AtomicInteger parts = new AtomicInteger(2);

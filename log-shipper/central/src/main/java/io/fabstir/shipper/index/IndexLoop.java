@@ -282,7 +282,7 @@ public final class IndexLoop implements Runnable, AutoCloseable {
 
                 @Override
                 public void rejected(String errorType, String reason) {
-                    deadLetters.send(record, ticket, doc.id(), entered, errorType, reason);
+                    deadLetters.send(record, ticket, doc, entered, errorType, reason);
                 }
 
                 @Override

@@ -2,7 +2,7 @@ package io.fabstir.shipper.retention;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ExpandWildcard;
-import co.elastic.clients.elasticsearch.cat.indices.IndicesRecord;
+import co.elastic.clients.elasticsearch.indices.resolve_index.ResolveIndexItem;
 import io.fabstir.shipper.sink.elasticsearch.IndexNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,12 +55,13 @@ public final class RetentionSweeper {
         Instant cutoff = clock.instant().minus(keep);
         TreeSet<String> expired = new TreeSet<>();
         for (IndexNames pattern : patterns) {
-            for (IndicesRecord r : client.cat().indices(c -> c.index(pattern.wildcard())
-                    .expandWildcards(ExpandWildcard.Open, ExpandWildcard.Closed)).valueBody()) {
-                LocalDate day = dayOf(pattern, r.index());
+            // The resolve API lists names only, with view_index_metadata (_cat/indices would need cluster monitor).
+            for (ResolveIndexItem r : client.indices().resolveIndex(c -> c.name(pattern.wildcard())
+                    .expandWildcards(ExpandWildcard.Open, ExpandWildcard.Closed)).indices()) {
+                LocalDate day = dayOf(pattern, r.name());
                 // A daily index holds records up to the end of its day; it expires when that end is past the cutoff.
                 if (day != null && !day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).isAfter(cutoff)) {
-                    expired.add(r.index());
+                    expired.add(r.name());
                 }
             }
         }

@@ -26,12 +26,33 @@ public final class EsProbe implements AutoCloseable {
     private final String url;
     private final EsConnection connection;
     private final ElasticsearchClient client;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
+    private final String authorization;
 
     public EsProbe(String url) {
+        this(url, null, null);
+    }
+
+    /** A probe of a secured cluster as its {@code elastic} superuser, trusting its CA. */
+    public static EsProbe of(io.fabstir.localservices.SecureElasticsearch es) {
+        return new EsProbe(es.url(), io.fabstir.localservices.SecureElasticsearch.basicAuthorization(es.elasticUser(),
+                es.elasticPassword()), es.caPem());
+    }
+
+    private EsProbe(String url, String authorization, java.nio.file.Path caPem) {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        this.connection = EsConnection.builder().host(url).build();
+        this.authorization = authorization;
+        EsConnection.Builder b = EsConnection.builder().host(url).caFile(caPem);
+        if (authorization != null) {
+            b.authorization(authorization);
+        }
+        this.connection = b.build();
         this.client = connection.client();
+        HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (caPem != null) {
+            hb.sslContext(io.fabstir.shipper.security.PemFiles.trusting("ca", caPem));
+        }
+        this.http = hb.build();
     }
 
     public ElasticsearchClient client() {
@@ -94,6 +115,9 @@ public final class EsProbe implements AutoCloseable {
     private JsonNode send(String method, String path, String body) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json");
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() >= 300 && !(method.equals("DELETE") && r.statusCode() == 404)) {

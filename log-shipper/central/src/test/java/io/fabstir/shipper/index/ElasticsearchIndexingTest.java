@@ -5,6 +5,7 @@ import io.fabstir.localservices.LocalElasticsearch;
 import io.fabstir.localservices.LocalKafka;
 import io.fabstir.localservices.SharedServices;
 import io.fabstir.shipper.harness.EsProbe;
+import io.fabstir.shipper.identity.ScopedIds;
 import io.fabstir.shipper.harness.ShipperMain;
 import io.fabstir.shipper.sink.elasticsearch.ElasticsearchSink;
 import io.fabstir.templates.TemplateInstaller;
@@ -161,21 +162,22 @@ class ElasticsearchIndexingTest {
     }
 
     @Test
-    void recordsLandInTheIndexOfTheirUtcDayWithEventIdAsIdAndRedeliveryAddsNothing() throws Exception {
+    void recordsLandInTheIndexOfTheirUtcDayUnderTheirNodeScopedIdAndRedeliveryAddsNothing() throws Exception {
         String topic = "it.days." + RUN;
         kafka.createTopic(topic, 3);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        // By stored _id: the event id scoped by its node.
         Map<String, String> expectedIndex = new HashMap<>();
         for (int i = 0; i < 30; i++) {
             Instant at = now.minus(i % 3, ChronoUnit.DAYS);
             send(topic, SampleRecords.nodeOf(i), SampleRecords.record("days", i, at));
-            expectedIndex.put("days-" + i, "fabstir-logs-days" + RUN + "-" + at.atZone(ZoneOffset.UTC).toLocalDate().toString()
-                    .replace('-', '.'));
+            expectedIndex.put(ScopedIds.document(SampleRecords.nodeOf(i), "days-" + i), "fabstir-logs-days" + RUN
+                    + "-" + at.atZone(ZoneOffset.UTC).toLocalDate().toString().replace('-', '.'));
         }
         // 02:00 at +05:30 is 20:30 UTC the day before: the record belongs to that UTC day.
         OffsetDateTime local = now.atOffset(ZoneOffset.ofHoursMinutes(5, 30)).with(LocalTime.of(2, 0));
         send(topic, "node-india", "{\"@timestamp\":\"" + local + "\",\"event.id\":\"days-india\",\"message\":\"m\"}");
-        expectedIndex.put("days-india", "fabstir-logs-days" + RUN + "-"
+        expectedIndex.put(ScopedIds.document("node-india", "days-india"), "fabstir-logs-days" + RUN + "-"
                 + local.toInstant().atZone(ZoneOffset.UTC).toLocalDate().toString().replace('-', '.'));
         producer.flush();
 
@@ -230,7 +232,7 @@ class ElasticsearchIndexingTest {
 
         Map<String, Map> byId = new HashMap<>();
         for (Hit<Map> h : probe.hits("fabstir-logs-malformed" + RUN + "-*", 100)) {
-            byId.put(h.id(), h.source());
+            byId.put(String.valueOf(EsProbe.field(h.source(), "event.id")), h.source());
         }
         assertThat(EsProbe.field(byId.get("fix-meta"), "fabstir.field._id")).isEqualTo("x");
         assertThat(String.valueOf(byId.get("fix-meta").get("fabstir.normalized"))).contains("renamed:_id");
@@ -292,7 +294,8 @@ class ElasticsearchIndexingTest {
         List<Hit<Map>> letters = probe.hits("fabstir-logs-dlq-dlqonce" + RUN + "-*", 100);
         assertThat(letters).singleElement().satisfies(h -> {
             assertThat(h.index()).isEqualTo("fabstir-logs-dlq-dlqonce" + RUN + "-" + day);
-            assertThat(h.id()).isEqualTo("twice-1");
+            assertThat(h.id()).isEqualTo(ScopedIds.document("n", "twice-1"));
+            assertThat(EsProbe.field(h.source(), "event.id")).isEqualTo("twice-1");
         });
     }
 

@@ -131,11 +131,13 @@ class EverySinkAlikeTest {
     @Test
     void aRecordHasTheSameTimestampInElasticsearchAndInLokiWhateverItsForm() throws Exception {
         SearchResponse<Void> r = probe.client().search(s -> s.index(indices).size(100).source(src -> src.fetch(false))
-                .docvalueFields(f -> f.field("@timestamp").format("epoch_millis")), Void.class);
+                .docvalueFields(f -> f.field("@timestamp").format("epoch_millis"))
+                .docvalueFields(f -> f.field("event.id")), Void.class);
         Map<String, Long> inElasticsearch = new HashMap<>();
         for (Hit<Void> h : r.hits().hits()) {
             JsonData v = h.fields().get("@timestamp");
-            inElasticsearch.put(h.id(), (long) Double.parseDouble(v.toJson().asJsonArray().getString(0)));
+            String eventId = h.fields().get("event.id").toJson().asJsonArray().getString(0);
+            inElasticsearch.put(eventId, (long) Double.parseDouble(v.toJson().asJsonArray().getString(0)));
         }
         Map<String, Long> inLoki = new HashMap<>();
         loki.accepted().forEach(e -> inLoki.put(e.metadata().get("event_id"), e.tsNanos() / 1_000_000L));

@@ -1,5 +1,6 @@
 package io.fabstir.shipper.chain;
 
+import io.fabstir.shipper.identity.ScopedIds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -123,7 +124,8 @@ class ChainToElasticsearchTest {
                     es.scan("it-chain-" + run + "-*", doc -> {
                         JsonNode src = doc.source();
                         assertThat(text(src, "event.dataset")).isEqualTo("fabstir.contract");
-                        assertThat(doc.id()).isEqualTo(text(src, "event.id"));
+                        assertThat(doc.id()).isEqualTo(ScopedIds.document(text(src, "fabstir.node_id"),
+                                text(src, "event.id")));
                         stored.merge(text(src, "fabstir.chain.contract") + "." + text(src, "event.action"), 1, Integer::sum);
                         if ("NodeSlashed".equals(text(src, "event.action"))) slashes.add(src);
                     });

@@ -1,5 +1,6 @@
 package io.fabstir.shipper.pipeline;
 
+import io.fabstir.shipper.identity.ScopedIds;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -229,14 +230,14 @@ class CorpusPipelineTest {
     }
 
     @Test
-    void aRecordWithThousandsOfFieldsBeforeItsContractFieldsIsStoredOnceUnderItsEventIdAndFoundByNode()
+    void aRecordWithThousandsOfFieldsBeforeItsContractFieldsIsStoredOnceUnderItsScopedIdAndFoundByNode()
             throws Exception {
         SearchResponse<JsonNode> byNode = probe.client().search(s -> s.index(indices).size(10)
                 .query(q -> q.bool(b -> b
                         .filter(f -> f.term(t -> t.field("fabstir.node_id").value("node-it")))
                         .filter(f -> f.term(t -> t.field("event.id").value(CHATTY_ID))))), JsonNode.class);
         assertThat(byNode.hits().hits()).singleElement().satisfies(h -> {
-            assertThat(h.id()).isEqualTo(CHATTY_ID);
+            assertThat(h.id()).isEqualTo(ScopedIds.document("node-it", CHATTY_ID));
             JsonNode src = h.source();
             assertThat(src.get("host.name").asText()).isEqualTo("it-host");
             assertThat(src.get("log.file.path").asText()).endsWith("app.json");

@@ -400,7 +400,9 @@ public final class ElasticsearchSink implements Sink {
         if (letter.eventId() != null) {
             doc.put("event.id", letter.eventId());
         }
-        if (letter.key() != null) {
+        if (letter.node() != null) {
+            doc.put("fabstir.node_id", letter.node());
+        } else if (letter.key() != null) {
             doc.put("fabstir.node_id", new String(letter.key(), StandardCharsets.UTF_8));
         }
         doc.put("fabstir.dlq.reason", letter.reason());

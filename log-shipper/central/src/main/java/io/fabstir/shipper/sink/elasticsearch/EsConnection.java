@@ -143,6 +143,13 @@ public final class EsConnection implements AutoCloseable {
             return this;
         }
 
+        /** An {@code Authorization} header value as it is ({@code ApiKey …}, {@code Basic …}). */
+        public Builder authorization(String authorization) {
+            this.authorization = Objects.requireNonNull(authorization, "authorization");
+            this.who = authorization.startsWith("ApiKey") ? "api key" : "basic auth";
+            return this;
+        }
+
         public Builder basicAuth(String username, String password) {
             Objects.requireNonNull(username, "username");
             Objects.requireNonNull(password, "password");
