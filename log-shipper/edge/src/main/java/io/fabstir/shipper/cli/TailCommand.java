@@ -105,6 +105,10 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand, Che
             + "certificate). Env FABSTIR_KAFKA_SECURITY_PROTOCOL.")
     String kafkaSecurityProtocol;
 
+    @Option(names = "--kafka-sasl-mechanism", paramLabel = "MECHANISM", description = "kafka.security.mechanism: "
+            + "SCRAM-SHA-512 (default), SCRAM-SHA-256 or PLAIN. Env FABSTIR_KAFKA_SECURITY_MECHANISM.")
+    String kafkaSaslMechanism;
+
     @Option(names = "--kafka-username", paramLabel = "USER", description = "kafka.security.username: this edge's "
             + "Kafka user (SCRAM-SHA-512 unless kafka.security.mechanism says otherwise). "
             + "Env FABSTIR_KAFKA_SECURITY_USERNAME.")
@@ -125,6 +129,16 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand, Che
     @Option(names = "--kafka-key-file", paramLabel = "PEM", description = "kafka.security.key_file: the "
             + "certificate's PKCS#8 private key. Env FABSTIR_KAFKA_SECURITY_KEY_FILE.")
     String kafkaKeyFile;
+
+    @Option(names = "--kafka-key-password-file", paramLabel = "FILE", description = "kafka.security.key_password_file: "
+            + "file holding the password of an encrypted key file (or env FABSTIR_KAFKA_SECURITY_KEY_PASSWORD; never "
+            + "a flag). Env FABSTIR_KAFKA_SECURITY_KEY_PASSWORD_FILE.")
+    String kafkaKeyPasswordFile;
+
+    @Option(names = "--kafka-allow-plaintext", paramLabel = "true|false", description = "kafka.security.allow_plaintext: "
+            + "true lets the credential cross an unencrypted connection (SASL_PLAINTEXT), for test networks only "
+            + "(default false). Env FABSTIR_KAFKA_SECURITY_ALLOW_PLAINTEXT.")
+    String kafkaAllowPlaintext;
 
     @Option(names = "--read-from", paramLabel = "beginning|end", description = "read_from: where to start in "
             + "files found at the very first start, without checkpoint (default beginning). Env FABSTIR_READ_FROM.")
@@ -272,11 +286,14 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand, Che
         f.put("kafka.topic", topic);
         f.put("kafka.producer", producerProps);
         f.put("kafka.security.protocol", kafkaSecurityProtocol);
+        f.put("kafka.security.mechanism", kafkaSaslMechanism);
         f.put("kafka.security.username", kafkaUsername);
         f.put("kafka.security.password_file", kafkaPasswordFile);
         f.put("kafka.security.ca_file", kafkaCaFile);
         f.put("kafka.security.cert_file", kafkaCertFile);
         f.put("kafka.security.key_file", kafkaKeyFile);
+        f.put("kafka.security.key_password_file", kafkaKeyPasswordFile);
+        f.put("kafka.security.allow_plaintext", kafkaAllowPlaintext);
         f.put("read_from", readFrom);
         f.put("max_line_bytes", maxLineBytes);
         f.put("max_record_bytes", maxRecordBytes);
