@@ -1,11 +1,10 @@
 package io.fabstir.shipper.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabstir.localservices.SecureElasticsearch;
 import io.fabstir.localservices.SecureKafka;
 import io.fabstir.localservices.SharedServices;
 import io.fabstir.localservices.tls.TestCa;
+import io.fabstir.shipper.harness.CheckRun;
 import io.fabstir.shipper.sink.elasticsearch.EsConnection;
 import io.fabstir.shipper.security.ConfigSource;
 import io.fabstir.shipper.security.ElasticsearchAccess;
@@ -19,11 +18,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,7 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("integration")
 class IndexCheckTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     private static final String TOPIC = "check.logs." + RUN;
     private static final String DLQ = "check.dlq." + RUN;
@@ -77,8 +72,8 @@ class IndexCheckTest {
 
     @Test
     void everyCheckPassesWithTheRightSettingsAndNothingIsConsumed() throws Exception {
-        Result r = check(config(Map.of()));
-        assertThat(r.exit).as(r.text).isZero();
+        CheckRun r = check(config(Map.of()));
+        assertThat(r.exit()).as(r.text()).isZero();
         assertThat(r.status("kafka.authentication")).isEqualTo("ok");
         // The shared secured broker is a single one: replication 1 is a warning, not a failure.
         assertThat(r.status("kafka.topic")).isIn("ok", "warn");
@@ -91,24 +86,24 @@ class IndexCheckTest {
         try (var admin = kafka.admin()) {
             assertThat(admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get()).isEmpty();
         }
-        assertThat(r.text).doesNotContain("right-password");
+        assertThat(r.text()).doesNotContain("right-password");
     }
 
     @Test
     void aWrongKafkaPasswordFailsAuthenticationNamingThePasswordFile() throws Exception {
-        Result r = check(config(Map.of("kafka-password", "wrong-password")));
-        assertThat(r.exit).isEqualTo(1);
+        CheckRun r = check(config(Map.of("kafka-password", "wrong-password")));
+        assertThat(r.exit()).isEqualTo(1);
         assertThat(r.status("kafka.connection")).isEqualTo("ok");
         assertThat(r.status("kafka.authentication")).isEqualTo("failed");
         assertThat(r.key("kafka.authentication")).isEqualTo("kafka.security.password_file");
         assertThat(r.status("kafka.topic")).isEqualTo("skipped");
-        assertThat(r.text).doesNotContain("not-the-password");
+        assertThat(r.text()).doesNotContain("not-the-password");
     }
 
     @Test
     void aWrongElasticsearchPasswordFailsAuthenticationNamingThePasswordFile() throws Exception {
-        Result r = check(config(Map.of("es-password", "wrong-password")));
-        assertThat(r.exit).isEqualTo(1);
+        CheckRun r = check(config(Map.of("es-password", "wrong-password")));
+        assertThat(r.exit()).isEqualTo(1);
         assertThat(r.status("elasticsearch.connection")).isEqualTo("ok");
         assertThat(r.status("elasticsearch.authentication")).isEqualTo("failed");
         assertThat(r.key("elasticsearch.authentication")).isEqualTo("elasticsearch.password_file");
@@ -117,16 +112,16 @@ class IndexCheckTest {
 
     @Test
     void aWrongKafkaCaFailsTheHandshakeNamingTheCaFile() throws Exception {
-        Result r = check(config(Map.of("kafka-ca", "wrong-ca.pem")));
-        assertThat(r.exit).isEqualTo(1);
+        CheckRun r = check(config(Map.of("kafka-ca", "wrong-ca.pem")));
+        assertThat(r.exit()).isEqualTo(1);
         assertThat(r.status("kafka.authentication")).isEqualTo("failed");
         assertThat(r.key("kafka.authentication")).isEqualTo("kafka.security.ca_file");
     }
 
     @Test
     void aWrongElasticsearchCaFailsTheConnectionNamingTheCaFile() throws Exception {
-        Result r = check(config(Map.of("es-ca", "wrong-ca.pem")));
-        assertThat(r.exit).isEqualTo(1);
+        CheckRun r = check(config(Map.of("es-ca", "wrong-ca.pem")));
+        assertThat(r.exit()).isEqualTo(1);
         assertThat(r.status("elasticsearch.connection")).isEqualTo("failed");
         assertThat(r.key("elasticsearch.connection")).isEqualTo("elasticsearch.ca_file");
         assertThat(r.status("elasticsearch.authentication")).isEqualTo("skipped");
@@ -138,11 +133,11 @@ class IndexCheckTest {
         kafka.addUser(user, "right-password");
         kafka.allow(user, new ResourcePattern(ResourceType.TOPIC, TOPIC, PatternType.LITERAL), AclOperation.READ);
         kafka.allow(user, new ResourcePattern(ResourceType.TOPIC, DLQ, PatternType.LITERAL), AclOperation.WRITE);
-        Result r = check(config(Map.of("kafka-user", user)));
-        assertThat(r.exit).isEqualTo(1);
+        CheckRun r = check(config(Map.of("kafka-user", user)));
+        assertThat(r.exit()).isEqualTo(1);
         assertThat(r.status("kafka.topic")).isIn("ok", "warn");
         assertThat(r.status("kafka.group")).isEqualTo("failed");
-        assertThat(r.check("kafka.group").path("detail").asText() + r.check("kafka.group").path("fix").asText())
+        assertThat(r.detail("kafka.group") + r.fix("kafka.group"))
                 .contains(GROUP);
     }
 
@@ -150,10 +145,10 @@ class IndexCheckTest {
     void aMissingTemplateFailsTheTemplatesCheckWhenTheIndexerDoesNotInstallThem() throws Exception {
         es.request("DELETE", "/_index_template/fabstir-logs", null);
         try {
-            Result r = check(config(Map.of()));
-            assertThat(r.exit).as(r.text).isEqualTo(1);
+            CheckRun r = check(config(Map.of()));
+            assertThat(r.exit()).as(r.text()).isEqualTo(1);
             assertThat(r.status("elasticsearch.templates")).isEqualTo("failed");
-            assertThat(r.check("elasticsearch.templates").path("detail").asText()).contains("missing: fabstir-logs");
+            assertThat(r.detail("elasticsearch.templates")).contains("missing: fabstir-logs");
             assertThat(r.key("elasticsearch.templates")).isEqualTo("indexer.install_templates");
         } finally {
             installTemplates();
@@ -162,8 +157,8 @@ class IndexCheckTest {
 
     @Test
     void textOutputIsOneLinePerCheckThenTheSummary() throws Exception {
-        Result r = check(config(Map.of("kafka-password", "wrong-password")), false);
-        List<String> lines = r.text.lines().toList();
+        CheckRun r = CheckRun.text("index", "--config", config(Map.of("kafka-password", "wrong-password")).toString());
+        List<String> lines = r.text().lines().toList();
         assertThat(lines.get(0)).startsWith("ok      config");
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("failed  kafka.authentication")
                 .contains("[key: kafka.security.password_file]"));
@@ -213,43 +208,7 @@ class IndexCheckTest {
         return f;
     }
 
-    private record Result(int exit, String text, JsonNode json) {
-        JsonNode check(String name) {
-            for (JsonNode c : json.path("checks")) {
-                if (c.path("name").asText().equals(name)) {
-                    return c;
-                }
-            }
-            throw new AssertionError("no check " + name + " in " + text);
-        }
-
-        String status(String name) {
-            return check(name).path("status").asText();
-        }
-
-        String key(String name) {
-            return check(name).path("key").asText(null);
-        }
-    }
-
-    private static Result check(Path config) {
-        return check(config, true);
-    }
-
-    private static Result check(Path config, boolean json) {
-        StringWriter out = new StringWriter();
-        var cli = FabstirShipper.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(new StringWriter(), true));
-        List<String> args = new ArrayList<>(List.of("check", "index", "--config", config.toString()));
-        if (json) {
-            args.add("--json");
-        }
-        int exit = cli.execute(args.toArray(String[]::new));
-        try {
-            return new Result(exit, out.toString(), json ? JSON.readTree(out.toString()) : null);
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + out, e);
-        }
+    private static CheckRun check(Path config) {
+        return CheckRun.json("index", "--config", config.toString());
     }
 }

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.io.IOException;
@@ -150,6 +151,10 @@ public final class KafkaChecks implements AutoCloseable {
                 if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                     report.failed(name, "topic " + topic + " does not exist", key, "create it with replication 3 and "
                             + "min.insync.replicas=2 (README, Running it at scale), or correct " + key);
+                } else if (e.getCause() instanceof TopicAuthorizationException) {
+                    // The brokers name no topic in this refusal; the check knows which one it asked about.
+                    report.failed(name, security.principal() + " may not even describe topic " + topic
+                            + ": no ACL grants it anything there", key, grant(operation, "--topic " + topic));
                 } else {
                     refused(report, name, e.getCause());
                 }
@@ -160,10 +165,7 @@ public final class KafkaChecks implements AutoCloseable {
             Set<AclOperation> ops = d.authorizedOperations();
             if (ops != null && !ops.contains(operation) && !ops.contains(AclOperation.ALL)) {
                 report.failed(name, security.principal() + " may not " + operation + " topic " + topic + " (it may: "
-                        + names(ops) + ")", key, "the Kafka admin grants it: kafka-acls.sh --add --allow-principal "
-                        + security.principal() + " --operation " + operation.name().charAt(0)
-                        + operation.name().substring(1).toLowerCase(java.util.Locale.ROOT) + " --topic " + topic
-                        + " (docs/security.md)");
+                        + names(ops) + ")", key, grant(operation, "--topic " + topic));
                 return;
             }
             String access = ops == null ? operation + " not confirmed (the brokers do not report authorised "
@@ -220,9 +222,8 @@ public final class KafkaChecks implements AutoCloseable {
             } else {
                 report.failed(name, security.principal() + " may not " + operation + " " + denied.size() + " of "
                         + topics.size() + " topics " + prefix + "*: " + String.join(", ", denied.subList(0,
-                        Math.min(5, denied.size()))), key, "grant " + operation + " on the prefix: kafka-acls.sh "
-                        + "--add --allow-principal " + security.principal() + " --operation " + operation
-                        + " --topic " + prefix + " --resource-pattern-type prefixed (docs/security.md)");
+                        Math.min(5, denied.size()))), key, grant(operation, "--topic " + prefix
+                        + " --resource-pattern-type prefixed"));
             }
         });
     }
@@ -253,10 +254,17 @@ public final class KafkaChecks implements AutoCloseable {
                         + "report it; the group was not joined)");
             } else {
                 report.failed(name, security.principal() + " may not READ consumer group " + group + " (it may: "
-                        + names(ops) + ")", key, "the Kafka admin grants it: kafka-acls.sh --add --allow-principal "
-                        + security.principal() + " --operation Read --group " + group + " (docs/security.md)");
+                        + names(ops) + ")", key, grant(AclOperation.READ, "--group " + group));
             }
         });
+    }
+
+    /** The fix for a missing ACL: the grant that adds it. */
+    private String grant(AclOperation operation, String resource) {
+        return "the Kafka admin grants it: kafka-acls.sh --add --allow-principal " + security.principal()
+                + " --operation " + operation.name().charAt(0)
+                + operation.name().substring(1).toLowerCase(java.util.Locale.ROOT) + " " + resource
+                + " (docs/security.md)";
     }
 
     /** A refusal by the brokers, explained by the setting to fix when the security settings can tell which. */
