@@ -73,7 +73,6 @@ final class Pipeline {
         final Path log;
         final Class<?> main;
         final String heap;
-        int metricsPort;
         ShipperProcess process;
         int starts;
         boolean retired;
@@ -188,16 +187,14 @@ final class Pipeline {
                 "--index-pattern", indexPattern, "--dlq-index-pattern", dlqPattern,
                 "--install-templates", "false", "--bulk-max-operations", "500"));
         args.addAll(services.indexArgs());
-        int metricsPort = 0;
         if (stalls != null) {
-            metricsPort = StallWatch.freePort();
+            int metricsPort = StallWatch.freePort();
             stalls.watch("indexer" + (indexers.isEmpty() ? "" : " " + indexers.size()), metricsPort,
                     StallWatch.INDEXED);
             args.addAll(List.of("--metrics-port", Integer.toString(metricsPort)));
         }
         Member m = new Member("index-" + indexers.size(), io.fabstir.shipper.harness.ShipperMain.class, "256m", args,
                 run.dir.resolve("index-" + indexers.size() + ".log"));
-        m.metricsPort = metricsPort;
         indexers.add(m);
         startMember(m);
         return m;
