@@ -57,23 +57,36 @@ public final class TemplateInstaller {
 
     /** Puts every resource that is missing or older on the cluster. Safe to call at every start. */
     public InstallReport install() throws IOException {
+        return apply(true);
+    }
+
+    /**
+     * What {@link #install()} would do, writing nothing: each resource's outcome is {@code CREATED} when it is
+     * missing and {@code UPDATED} when the cluster's copy is older or different ({@code fabstir-shipper check}).
+     */
+    public InstallReport plan() throws IOException {
+        return apply(false);
+    }
+
+    private InstallReport apply(boolean write) throws IOException {
         List<InstallReport.Outcome> outcomes = new ArrayList<>();
         boolean ilm = ilmWanted && clusterHasIlm();
         if (ilm) {
-            outcomes.add(installPolicy(TemplateResources.policy(retention)));
-            outcomes.add(installComponent(TemplateResources.ILM_COMPONENT, TemplateResources.ilmComponent(policyName)));
+            outcomes.add(installPolicy(TemplateResources.policy(retention), write));
+            outcomes.add(installComponent(TemplateResources.ILM_COMPONENT, TemplateResources.ilmComponent(policyName),
+                    write));
         } else {
             outcomes.add(new InstallReport.Outcome("ilm_policy", policyName, InstallReport.Action.SKIPPED, null,
                     TemplateResources.version(TemplateResources.policy(retention))));
         }
         for (String name : TemplateResources.COMPONENTS) {
-            outcomes.add(installComponent(name, TemplateResources.component(name, shards, replicas, policyName)));
+            outcomes.add(installComponent(name, TemplateResources.component(name, shards, replicas, policyName), write));
         }
         for (String name : TemplateResources.INDEX_TEMPLATES) {
-            outcomes.add(installIndexTemplate(name, TemplateResources.indexTemplate(name, ilm)));
+            outcomes.add(installIndexTemplate(name, TemplateResources.indexTemplate(name, ilm), write));
         }
         InstallReport report = new InstallReport(outcomes, ilm);
-        for (InstallReport.Outcome o : outcomes) {
+        for (InstallReport.Outcome o : write ? outcomes : List.<InstallReport.Outcome>of()) {
             log.info("{} {}: {} (cluster version {}, bundled {})", o.kind(), o.name(), o.action(),
                     o.clusterVersion(), o.bundledVersion());
         }
@@ -96,7 +109,7 @@ public final class TemplateInstaller {
         }
     }
 
-    private InstallReport.Outcome installComponent(String name, ObjectNode body) throws IOException {
+    private InstallReport.Outcome installComponent(String name, ObjectNode body, boolean write) throws IOException {
         Long version = null;
         String digest = null;
         try {
@@ -111,14 +124,14 @@ public final class TemplateInstaller {
             }
         }
         InstallReport.Action action = decide(version, digest, body);
-        if (action == InstallReport.Action.CREATED || action == InstallReport.Action.UPDATED) {
+        if (write && (action == InstallReport.Action.CREATED || action == InstallReport.Action.UPDATED)) {
             String json = TemplateResources.toJson(body);
             client.cluster().putComponentTemplate(r -> r.name(name).withJson(new StringReader(json)));
         }
         return new InstallReport.Outcome("component_template", name, action, version, TemplateResources.version(body));
     }
 
-    private InstallReport.Outcome installIndexTemplate(String name, ObjectNode body) throws IOException {
+    private InstallReport.Outcome installIndexTemplate(String name, ObjectNode body, boolean write) throws IOException {
         Long version = null;
         String digest = null;
         try {
@@ -133,14 +146,14 @@ public final class TemplateInstaller {
             }
         }
         InstallReport.Action action = decide(version, digest, body);
-        if (action == InstallReport.Action.CREATED || action == InstallReport.Action.UPDATED) {
+        if (write && (action == InstallReport.Action.CREATED || action == InstallReport.Action.UPDATED)) {
             String json = TemplateResources.toJson(body);
             client.indices().putIndexTemplate(r -> r.name(name).withJson(new StringReader(json)));
         }
         return new InstallReport.Outcome("index_template", name, action, version, TemplateResources.version(body));
     }
 
-    private InstallReport.Outcome installPolicy(ObjectNode body) throws IOException {
+    private InstallReport.Outcome installPolicy(ObjectNode body, boolean write) throws IOException {
         Long version = null;
         String digest = null;
         try {
@@ -156,7 +169,7 @@ public final class TemplateInstaller {
             }
         }
         InstallReport.Action action = decide(version, digest, body);
-        if (action == InstallReport.Action.CREATED || action == InstallReport.Action.UPDATED) {
+        if (write && (action == InstallReport.Action.CREATED || action == InstallReport.Action.UPDATED)) {
             String json = TemplateResources.toJson(body);
             client.ilm().putLifecycle(r -> r.name(policyName).withJson(new StringReader(json)));
         }

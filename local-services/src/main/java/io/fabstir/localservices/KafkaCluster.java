@@ -203,6 +203,11 @@ public final class KafkaCluster implements AutoCloseable {
         log.info("Kafka broker {} killed", brokerId);
     }
 
+    /** Whether the broker's JVM runs (an isolated broker runs; a killed or stopped one does not). */
+    public boolean isRunning(int brokerId) {
+        return broker(brokerId).process.isAlive();
+    }
+
     /** Graceful stop of a broker (controlled shutdown: its leaderships move first). */
     public void stop(int brokerId) {
         broker(brokerId).process.stop();

@@ -1,5 +1,7 @@
 package io.fabstir.chain.command;
 
+import io.fabstir.shipper.check.CheckReport;
+import io.fabstir.shipper.check.Checkable;
 import io.fabstir.shipper.cli.ShipperCommand;
 import io.fabstir.shipper.config.ConfigException;
 import io.fabstir.shipper.metrics.MetricsEndpoint;
@@ -40,6 +42,7 @@ import picocli.CommandLine.Option;
             "    payment_escrow: \"0x…\"",
             "    governance: \"0x…\"",
             "  node_address: \"0x…\"          # this node's wallet: stake, reputation, earnings",
+            "  chain_id: 8453                # the chain the contracts live on; `check chain` compares the RPC's",
             "  confirmations: 2",
             "  cursor_file: /var/lib/fabstir-shipper/chain-cursor.json",
             "  event_log: /var/log/fabstir/chain.json   # add it to tail's paths",
@@ -47,7 +50,7 @@ import picocli.CommandLine.Option;
             "",
             "Exit code 2: invalid configuration (the message names the key); an unreachable or garbled RPC is "
                 + "retried with backoff (logged, node_connectivity unhealthy), never a reason to skip a block."})
-public final class ChainCommand implements Callable<Integer>, ShipperCommand {
+public final class ChainCommand implements Callable<Integer>, ShipperCommand, Checkable {
     private static final Logger LOG = LoggerFactory.getLogger(ChainCommand.class);
 
     @Option(names = "--config", paramLabel = "FILE", description = "Chain YAML configuration file.")
@@ -154,6 +157,12 @@ public final class ChainCommand implements Callable<Integer>, ShipperCommand {
             done.countDown();
         }
         return 0;
+    }
+
+    /** {@code check chain}: settings, RPC, chain id, contract code, folders and port ({@link ChainCheck}). */
+    @Override
+    public void check(CheckReport report) {
+        ChainCheck.run(config, flags(), report);
     }
 
     private Map<String, Object> flags() {

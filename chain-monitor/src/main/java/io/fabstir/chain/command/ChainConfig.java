@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 public record ChainConfig(String rpcUrl, Map<FabstirContract, String> contracts, Path cursorFile, Path eventLog,
                           int confirmations, Duration pollInterval, long maxBlockRange, long startBlock,
                           boolean trackGas, Duration gasPriceInterval, String nodeAddress, Duration stallAfter,
-                          Duration readInterval, String metricsHost, int metricsPort, String serviceName) {
+                          Duration readInterval, String metricsHost, int metricsPort, String serviceName,
+                          Long chainId) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChainConfig.class);
     private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
@@ -40,7 +41,7 @@ public record ChainConfig(String rpcUrl, Map<FabstirContract, String> contracts,
         Set<String> k = new LinkedHashSet<>(java.util.List.of("rpc_url", "rpc_url_file", "deployment_file",
                 "cursor_file", "event_log", "confirmations", "poll_interval_ms", "max_block_range", "start_block",
                 "gas.track", "gas.price_interval_ms", "node_address", "health.stall_after_ms", "read_interval_ms",
-                "metrics_host", "metrics_port", "service_name"));
+                "metrics_host", "metrics_port", "service_name", "chain_id"));
         for (FabstirContract c : FabstirContract.values()) k.add("contracts." + c.key());
         return Set.copyOf(k);
     }
@@ -60,13 +61,19 @@ public record ChainConfig(String rpcUrl, Map<FabstirContract, String> contracts,
         }
         Map<FabstirContract, String> contracts = new EnumMap<>(FabstirContract.class);
         String deployment = s.string("deployment_file", null);
+        // The chain the contracts live on: chain_id, else the deployment file's; `check chain` compares the RPC's.
+        Long chainId = s.has("chain_id") ? s.number("chain_id", 0, 1, Long.MAX_VALUE) : null;
         if (deployment != null) {
             Path f = Path.of(deployment);
             if (!Files.isRegularFile(f)) {
                 throw new ConfigException("deployment_file", f + " does not exist (from " + s.origin("deployment_file") + ")");
             }
             try {
-                contracts.putAll(Deployment.read(f).addresses());
+                Deployment d = Deployment.read(f);
+                contracts.putAll(d.addresses());
+                if (chainId == null && d.chainId() > 0) {
+                    chainId = d.chainId();
+                }
             } catch (IOException | RuntimeException e) {
                 throw new ConfigException("deployment_file", "cannot read " + f + ": " + e.getMessage());
             }
@@ -96,7 +103,8 @@ public record ChainConfig(String rpcUrl, Map<FabstirContract, String> contracts,
                 Duration.ofMillis(s.number("read_interval_ms", 15_000, 100, 3_600_000)),
                 s.string("metrics_host", "127.0.0.1"),
                 (int) s.number("metrics_port", 9467, 0, 65535),
-                s.string("service_name", "fabstir-chain-monitor"));
+                s.string("service_name", "fabstir-chain-monitor"),
+                chainId);
     }
 
     /** rpc_url, or the one line of the file rpc_url_file names; never both. */

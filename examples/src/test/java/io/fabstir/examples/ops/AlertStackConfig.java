@@ -220,7 +220,7 @@ final class AlertStackConfig {
         return Files.writeString(secrets.resolve(name), value);
     }
 
-    private static Map<String, Object> load(Path file) throws IOException {
+    static Map<String, Object> load(Path file) throws IOException {
         return new Yaml().load(Files.readString(file));
     }
 

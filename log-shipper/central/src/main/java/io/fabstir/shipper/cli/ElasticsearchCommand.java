@@ -1,5 +1,7 @@
 package io.fabstir.shipper.cli;
 
+import io.fabstir.shipper.check.CheckReport;
+import io.fabstir.shipper.sink.elasticsearch.ElasticsearchChecks;
 import io.fabstir.shipper.config.ConfigException;
 import io.fabstir.shipper.security.ElasticsearchAccess;
 import io.fabstir.shipper.sink.elasticsearch.AccessCheck;
@@ -135,5 +137,42 @@ abstract class ElasticsearchCommand {
                 .retention(s.duration("elasticsearch.retention", java.time.Duration.ofDays(30)))
                 .ilm(s.bool("elasticsearch.ilm", true))
                 .build();
+    }
+
+    /** What a command's check does once connected: more checks with the settings, the checks and the client. */
+    @FunctionalInterface
+    interface ConnectedChecks {
+        void run(CentralSettings s, ElasticsearchChecks checks, EsConnection es);
+    }
+
+    /**
+     * The shared part of {@code check} for the Elasticsearch commands: the settings ({@code describe} reads the
+     * command's own and says what they amount to), the connection and the credential, then {@code more}.
+     */
+    void checkWith(CheckReport report, java.util.function.Function<CentralSettings, String> describe,
+                   ConnectedChecks more) {
+        Map<String, String> env = System.getenv();
+        CentralSettings s;
+        ElasticsearchAccess access;
+        String what;
+        try {
+            s = settings(env);
+            access = access(s, env);
+            what = describe.apply(s);
+        } catch (picocli.CommandLine.ParameterException e) {
+            IndexCheck.configFailed(report, e.getMessage());
+            return;
+        } catch (IllegalArgumentException e) {
+            report.failed("config", e.getMessage(), null, null);
+            return;
+        }
+        report.ok("config", (config == null ? "flags and environment" : config.toString()) + ": " + what);
+        try (EsConnection es = connect(s, access)) {
+            ElasticsearchChecks checks = new ElasticsearchChecks(es, access);
+            checks.connect(report);
+            more.run(s, checks, es);
+        } catch (java.io.IOException e) {
+            // closing the client
+        }
     }
 }

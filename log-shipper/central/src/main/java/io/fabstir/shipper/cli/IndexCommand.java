@@ -1,5 +1,7 @@
 package io.fabstir.shipper.cli;
 
+import io.fabstir.shipper.check.CheckReport;
+import io.fabstir.shipper.check.Checkable;
 import io.fabstir.shipper.config.ConfigException;
 import io.fabstir.shipper.identity.NodeTopics;
 import io.fabstir.shipper.index.IndexLoop;
@@ -45,7 +47,7 @@ import java.util.concurrent.TimeoutException;
             "With --node-topic-prefix it reads every node's own topic (<prefix><node id>) instead, and takes each "
                 + "record's fabstir.node_id from its topic (a different claim is kept as fabstir.claimed_node_id); "
                 + "contract events are then accepted from --chain-topic only. See docs/security.md."})
-public final class IndexCommand extends ElasticsearchCommand implements Callable<Integer>, ShipperCommand {
+public final class IndexCommand extends ElasticsearchCommand implements Callable<Integer>, ShipperCommand, Checkable {
     private static final Logger log = LoggerFactory.getLogger(IndexCommand.class);
 
     enum SinkKind { elasticsearch, loki }
@@ -292,7 +294,7 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
     }
 
     /** {@code kafka.node_topic_prefix} and {@code kafka.chain_topic}, checked; null without per-node topics. */
-    private static NodeTopics nodeTopics(CentralSettings s) {
+    static NodeTopics nodeTopics(CentralSettings s) {
         String prefix = s.string("kafka.node_topic_prefix", null);
         String chain = s.string("kafka.chain_topic", null);
         if (prefix == null) {
@@ -376,6 +378,12 @@ public final class IndexCommand extends ElasticsearchCommand implements Callable
         } catch (IllegalStateException shuttingDown) {
             // the hook is what stopped us
         }
+    }
+
+    /** {@code check index}: these settings and the connections, without consuming ({@link IndexCheck}). */
+    @Override
+    public void check(CheckReport report) {
+        IndexCheck.run(this, report);
     }
 
     /** Stops a running {@link #call()} cleanly (tests and embedding). */

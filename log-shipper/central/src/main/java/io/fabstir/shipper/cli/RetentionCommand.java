@@ -1,5 +1,7 @@
 package io.fabstir.shipper.cli;
 
+import io.fabstir.shipper.check.CheckReport;
+import io.fabstir.shipper.check.Checkable;
 import io.fabstir.shipper.retention.RetentionSweeper;
 import io.fabstir.shipper.security.ElasticsearchAccess;
 import io.fabstir.shipper.sink.elasticsearch.AccessCheck;
@@ -18,7 +20,7 @@ import java.util.concurrent.Callable;
 /** {@code fabstir-shipper retention --keep 30d [--dry-run]}: deletes daily indices older than the age. */
 @Command(name = "retention", mixinStandardHelpOptions = true,
         description = "Delete daily log and DLQ indices older than --keep (for clusters without ILM)")
-public final class RetentionCommand extends ElasticsearchCommand implements Callable<Integer>, ShipperCommand {
+public final class RetentionCommand extends ElasticsearchCommand implements Callable<Integer>, ShipperCommand, Checkable {
     @Option(names = "--keep", paramLabel = "DURATION", description = "age to keep, e.g. 30d (default 30d)")
     String keep;
 
@@ -57,5 +59,20 @@ public final class RetentionCommand extends ElasticsearchCommand implements Call
             }
             return 0;
         }
+    }
+
+    /** {@code check retention}: the settings, the cluster's TLS and credential, and the privileges to list and delete. */
+    @Override
+    public void check(CheckReport report) {
+        checkWith(report, s -> {
+            s.duration("retention.keep", Duration.ofDays(30));
+            String pattern = s.string("elasticsearch.index_pattern", IndexNames.DEFAULT_PATTERN);
+            String dlqPattern = s.string("elasticsearch.dlq_index_pattern", IndexNames.DEFAULT_DLQ_PATTERN);
+            return "keep " + s.string("retention.keep", "30d") + " of " + IndexNames.of(pattern).wildcard() + " and "
+                    + IndexNames.of(dlqPattern).wildcard();
+        }, (s, checks, es) -> checks.privileges(report, List.of(), List.of(new AccessCheck.Need(List.of(
+                IndexNames.of(s.string("elasticsearch.index_pattern", IndexNames.DEFAULT_PATTERN)).wildcard(),
+                IndexNames.of(s.string("elasticsearch.dlq_index_pattern", IndexNames.DEFAULT_DLQ_PATTERN)).wildcard()),
+                Roles.RETENTION.indexPrivileges()))));
     }
 }

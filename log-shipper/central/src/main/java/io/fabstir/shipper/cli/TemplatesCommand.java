@@ -1,5 +1,7 @@
 package io.fabstir.shipper.cli;
 
+import io.fabstir.shipper.check.CheckReport;
+import io.fabstir.shipper.check.Checkable;
 import io.fabstir.shipper.security.ElasticsearchAccess;
 import io.fabstir.shipper.sink.elasticsearch.EsConnection;
 import io.fabstir.shipper.sink.elasticsearch.Roles;
@@ -26,7 +28,7 @@ public final class TemplatesCommand implements Runnable, ShipperCommand {
 
     @Command(name = "install", mixinStandardHelpOptions = true,
             description = "Install or update the templates and ILM policy; unchanged ones are left alone")
-    static final class Install extends ElasticsearchCommand implements Callable<Integer> {
+    static final class Install extends ElasticsearchCommand implements Callable<Integer>, Checkable {
         @Option(names = "--shards", description = "primary shards per daily index (default 1)")
         Integer shards;
 
@@ -63,6 +65,18 @@ public final class TemplatesCommand implements Runnable, ShipperCommand {
                 }
                 return 0;
             }
+        }
+
+        /** {@code check templates install}: the cluster's TLS and credential, manage_index_templates, what it would write. */
+        @Override
+        public void check(CheckReport report) {
+            checkWith(report, s -> "shards " + s.integer("elasticsearch.shards", 1, 1) + ", replicas "
+                    + s.integer("elasticsearch.replicas", 1, 0) + ", retention "
+                    + s.duration("elasticsearch.retention", java.time.Duration.ofDays(30)).toDays() + "d",
+                    (s, checks, es) -> {
+                        checks.privileges(report, List.of("manage_index_templates"), List.of());
+                        checks.templates(report, installer(s, es), true, "templates install");
+                    });
         }
     }
 }

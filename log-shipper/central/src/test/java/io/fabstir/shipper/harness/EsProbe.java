@@ -107,6 +107,11 @@ public final class EsProbe implements AutoCloseable {
         }
     }
 
+    /** The JSON answer of a GET of {@code path} (e.g. {@code /_cat/shards/x?format=json}). */
+    public JsonNode get(String path) throws IOException, InterruptedException {
+        return send("GET", path, null);
+    }
+
     /** Deletes the indices of {@code wildcard} (comma-separated patterns allowed). */
     public void delete(String wildcard) throws IOException, InterruptedException {
         send("DELETE", "/" + wildcard + "?allow_no_indices=true&ignore_unavailable=true", null);

@@ -1,7 +1,8 @@
 package io.fabstir.shipper.cli;
 
 import io.fabstir.enrichers.EnricherChain;
-import io.fabstir.enrichers.redact.Redactor;
+import io.fabstir.shipper.check.CheckReport;
+import io.fabstir.shipper.check.Checkable;
 import io.fabstir.shipper.config.ConfigException;
 import io.fabstir.shipper.config.EdgeConfig;
 import io.fabstir.shipper.kafka.KafkaRecordSink;
@@ -60,11 +61,13 @@ import java.util.concurrent.TimeUnit;
             "  formats:                      # optional; docs/formats.md",
             "    overrides: {winston: {dataset: fabstir.node}}",
             "",
+            "On SIGHUP the configuration is read again: new paths, static_fields and redaction rules apply from the "
+                + "next line (nothing lost or sent twice); other changed settings wait for a restart (logged).",
             "On SIGTERM/SIGINT the records in flight are flushed (up to shutdown_timeout_ms), the checkpoint is "
                 + "written and the process exits with the JVM's usual 143/130. Exit code 2: invalid configuration "
                 + "(the message names the key), or Kafka refused the edge's credential, certificate or topic; "
                 + "1: other failure."})
-public final class TailCommand implements Callable<Integer>, ShipperCommand {
+public final class TailCommand implements Callable<Integer>, ShipperCommand, Checkable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TailCommand.class);
 
@@ -109,6 +112,10 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand {
             + "certificate). Env FABSTIR_KAFKA_SECURITY_PROTOCOL.")
     String kafkaSecurityProtocol;
 
+    @Option(names = "--kafka-sasl-mechanism", paramLabel = "MECHANISM", description = "kafka.security.mechanism: "
+            + "SCRAM-SHA-512 (default), SCRAM-SHA-256 or PLAIN. Env FABSTIR_KAFKA_SECURITY_MECHANISM.")
+    String kafkaSaslMechanism;
+
     @Option(names = "--kafka-username", paramLabel = "USER", description = "kafka.security.username: this edge's "
             + "Kafka user (SCRAM-SHA-512 unless kafka.security.mechanism says otherwise). "
             + "Env FABSTIR_KAFKA_SECURITY_USERNAME.")
@@ -135,12 +142,13 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand {
     String kafkaKeyFile;
 
     @Option(names = "--kafka-key-password-file", paramLabel = "FILE", description = "kafka.security.key_password_file: "
-            + "file holding the password of an encrypted key file (or env FABSTIR_KAFKA_SECURITY_KEY_PASSWORD).")
+            + "file holding the password of an encrypted key file (or env FABSTIR_KAFKA_SECURITY_KEY_PASSWORD; never "
+            + "a flag). Env FABSTIR_KAFKA_SECURITY_KEY_PASSWORD_FILE.")
     String kafkaKeyPasswordFile;
 
     @Option(names = "--kafka-allow-plaintext", paramLabel = "true|false", description = "kafka.security.allow_plaintext: "
-            + "let credentials cross an unencrypted connection (SASL_PLAINTEXT), test networks only (default false). "
-            + "Env FABSTIR_KAFKA_SECURITY_ALLOW_PLAINTEXT.")
+            + "true lets the credential cross an unencrypted connection (SASL_PLAINTEXT), for test networks only "
+            + "(default false). Env FABSTIR_KAFKA_SECURITY_ALLOW_PLAINTEXT.")
     String kafkaAllowPlaintext;
 
     @Option(names = "--read-from", paramLabel = "beginning|end", description = "read_from: where to start in "
@@ -223,21 +231,8 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand {
             System.err.println("fabstir-shipper tail: invalid configuration: " + e.getMessage());
             return 2;
         }
-        Redactor.Builder rb = Redactor.builder().enabled(cfg.redaction());
-        cfg.redactKeys().forEach(rb::sensitiveKey);
-        cfg.redactPatterns().forEach(rb::pattern);
-        // The shipper's own lines follow the same names and patterns, on even when shipped records are not redacted.
-        Redactor.Builder own = Redactor.builder();
-        cfg.redactKeys().forEach(own::sensitiveKey);
-        cfg.redactPatterns().forEach(own::pattern);
-        OwnLogRedaction.use(own.build());
+        EnricherChain chain = EdgeReload.chain(cfg, cfg);
         ShipperMetrics metrics = ShipperMetrics.get();
-        EnricherChain chain = EnricherChain.builder()
-                .formats(cfg.formatMapper(metrics::recordMapped))
-                .hostName(cfg.hostName()).nodeId(cfg.nodeId()).environment(cfg.environment())
-                .staticFields(cfg.staticFields()).redactor(rb.build())
-                .discover(Thread.currentThread().getContextClassLoader(), cfg.enrichers())
-                .build();
         MetricsEndpoint endpoint = cfg.metricsPort() > 0 ? MetricsEndpoint.start(cfg.metricsPort()) : null;
         if (endpoint != null) {
             LOG.info("metrics on http://0.0.0.0:{}/metrics", endpoint.port());
@@ -272,6 +267,7 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand {
             }
         }, "fabstir-shipper-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        EdgeReload.install(config, flags(), tailer, cfg);
         try {
             tailer.run();
         } finally {
@@ -282,6 +278,12 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand {
             closed.countDown();
         }
         return 0;
+    }
+
+    /** {@code check tail}: these settings, files, folder, port and Kafka, without tailing ({@link TailCheck}). */
+    @Override
+    public void check(CheckReport report) {
+        TailCheck.run(config, flags(), report);
     }
 
     private Map<String, Object> flags() {
@@ -295,6 +297,7 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand {
         f.put("kafka.topic", topic);
         f.put("kafka.producer", producerProps);
         f.put("kafka.security.protocol", kafkaSecurityProtocol);
+        f.put("kafka.security.mechanism", kafkaSaslMechanism);
         f.put("kafka.security.username", kafkaUsername);
         f.put("kafka.security.password_file", kafkaPasswordFile);
         f.put("kafka.security.ca_file", kafkaCaFile);

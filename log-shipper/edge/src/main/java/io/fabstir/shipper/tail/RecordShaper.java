@@ -18,9 +18,15 @@ final class RecordShaper {
         "host.name", "fabstir.node_id", "deployment.environment"};
 
     private final LineDecoder decoder = new LineDecoder();
-    private final Enricher enricher;
+    /** Replaced by a reload, on the reader thread only (between records). */
+    private Enricher enricher;
     private final ShipperMetrics metrics;
     private final int maxRecordBytes;
+
+    /** The enricher for every record shaped from now on (static fields and redaction after a reload). */
+    void enricher(Enricher next) {
+        this.enricher = next;
+    }
 
     RecordShaper(Enricher enricher, ShipperMetrics metrics, int maxRecordBytes) {
         this.enricher = enricher;

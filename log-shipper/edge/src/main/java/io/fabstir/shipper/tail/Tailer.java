@@ -74,6 +74,9 @@ public final class Tailer implements AutoCloseable {
     /** New files that start like a followed file, waiting to see whether that one gets truncated; since when. */
     private final Map<FileKey, Long> deferred = new HashMap<>();
     private final CountDownLatch finished = new CountDownLatch(1);
+    /** A reload asked for by another thread (SIGHUP), applied by the reader thread between rounds. */
+    private final java.util.concurrent.atomic.AtomicReference<Reload> reload =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean stopping;
     private volatile boolean started;
     private boolean firstScan = true;
@@ -109,6 +112,9 @@ public final class Tailer implements AutoCloseable {
             long nextCheckpoint = System.nanoTime() + config.checkpointInterval().toNanos();
             while (!stopping) {
                 long now = System.nanoTime();
+                if (applyReload()) {
+                    nextScan = now;
+                }
                 if (now - nextScan >= 0) {
                     scan();
                     nextScan = now + config.scanInterval().toNanos();
@@ -131,6 +137,34 @@ public final class Tailer implements AutoCloseable {
             }
             finished.countDown();
         }
+    }
+
+    /** New paths and a new enricher (static fields, redaction rules) to switch to. */
+    private record Reload(List<String> paths, Enricher enricher) {
+    }
+
+    /**
+     * Switches to new globs and a new enricher; safe from any thread (the SIGHUP handler). The reader thread applies
+     * it between two rounds, so every line is shaped by the old enricher or the new one, never lost or sent twice:
+     * files still matched keep their read position; a file no glob matches any more is read to its end and
+     * released, as after a rotation; a newly matched file is read from its start (or its checkpoint).
+     */
+    public void reload(List<String> paths, Enricher enricher) {
+        reload.set(new Reload(List.copyOf(paths), enricher));
+    }
+
+    private boolean applyReload() {
+        Reload r = reload.getAndSet(null);
+        if (r == null) {
+            return false;
+        }
+        globs.clear();
+        for (String p : r.paths()) {
+            globs.add(new Glob(p));
+        }
+        shaper.enricher(r.enricher());
+        LOG.info("reloaded: following {}; new static fields and redaction rules apply from the next line", r.paths());
+        return true;
     }
 
     /** Asks {@link #run()} to finish; safe from any thread (e.g. a shutdown hook). */

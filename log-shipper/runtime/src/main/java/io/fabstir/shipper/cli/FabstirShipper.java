@@ -42,6 +42,11 @@ public final class FabstirShipper implements Runnable {
         for (ShipperCommand c : commands()) {
             cli.addSubcommand(c);
         }
+        CommandLine check = cli.getSubcommands().get("check");
+        if (check != null) {
+            // `check COMMAND ARGS...`: everything after the command's name is that command's, its options included.
+            check.setStopAtPositional(true);
+        }
         return cli;
     }
 

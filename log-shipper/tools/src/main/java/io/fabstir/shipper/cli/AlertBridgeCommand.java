@@ -1,5 +1,8 @@
 package io.fabstir.shipper.cli;
 
+import io.fabstir.shipper.check.CheckReport;
+import io.fabstir.shipper.check.Checkable;
+import io.fabstir.shipper.check.LocalChecks;
 import io.fabstir.shipper.alert.DiscordBridge;
 import io.fabstir.shipper.alert.WebhookAuth;
 import io.fabstir.shipper.config.ConfigException;
@@ -36,7 +39,7 @@ import java.util.concurrent.CountDownLatch;
             ""},
         footer = {"", "Exit code 2: a missing, unreadable, empty or world-readable secret file, a short token, or "
                 + "--listen beyond loopback without a credential (the message names the option)."})
-public final class AlertBridgeCommand implements Callable<Integer>, ShipperCommand {
+public final class AlertBridgeCommand implements Callable<Integer>, ShipperCommand, Checkable {
     static final String TOKEN_ENV = "FABSTIR_ALERT_BRIDGE_TOKEN";
     static final String BASIC_ENV = "FABSTIR_ALERT_BRIDGE_BASIC_AUTH";
     static final String WEBHOOK_ENV = "FABSTIR_DISCORD_WEBHOOK_URL";
@@ -117,6 +120,58 @@ public final class AlertBridgeCommand implements Callable<Integer>, ShipperComma
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * {@code check alert-bridge}: the webhook URL and the credential are read as the bridge reads them, the URL is a
+     * Discord webhook over https, a credential is there where the address reaches beyond loopback, and the listen
+     * address is free. Nothing is posted to Discord.
+     */
+    @Override
+    public void check(CheckReport report) {
+        String key = webhookFile != null ? "--discord-webhook-url-file" : WEBHOOK_ENV;
+        try {
+            String url = secret("--discord-webhook-url-file", webhookFile, WEBHOOK_ENV);
+            if (url == null) {
+                report.failed("webhook", "no webhook URL", key, "give --discord-webhook-url-file FILE (mode 600) or "
+                        + WEBHOOK_ENV);
+            } else if (!url.matches("https?://[^/]+/api/webhooks/\\d+/[A-Za-z0-9_-]+")) {
+                // Never echo the URL: its last part is the webhook's secret.
+                report.failed("webhook", "the URL is not a Discord webhook (https://discord.com/api/webhooks/<id>/"
+                        + "<token>)", key, "copy the webhook URL from the channel's Integrations settings");
+            } else if (!url.matches("https://(discord\\.com|discordapp\\.com|(ptb|canary)\\.discord\\.com)/.*")) {
+                report.warn("webhook", "a webhook URL, but not Discord's over https (a test receiver?)", key,
+                        "use the URL Discord gives (https://discord.com/api/webhooks/<id>/<token>)");
+            } else {
+                report.ok("webhook", "a Discord webhook URL (not printed: it is a secret); nothing was posted");
+            }
+        } catch (ConfigException e) {
+            report.failed("webhook", e);
+        }
+        int colon = listen.lastIndexOf(':');
+        int port;
+        try {
+            port = Integer.parseInt(listen.substring(colon + 1));
+        } catch (RuntimeException e) {
+            report.failed("listen", "'" + listen + "' is not HOST:PORT", "--listen", "e.g. 127.0.0.1:9467");
+            return;
+        }
+        String host = listen.substring(0, colon);
+        try {
+            WebhookAuth auth = auth();
+            if (auth.configured()) {
+                report.ok("credential", "Alertmanager must send the configured credential");
+            } else if (loopbackOnly(host)) {
+                report.warn("credential", "none: any local process may post (loopback only)", "--token-file",
+                        "openssl rand -hex 32 > FILE (mode 600), and the same file as Alertmanager's credentials_file");
+            } else {
+                report.failed("credential", host + " is reachable from other hosts and no credential is set",
+                        "--token-file", "set --token-file (or " + TOKEN_ENV + ") or listen on 127.0.0.1");
+            }
+        } catch (ConfigException e) {
+            report.failed("credential", e);
+        }
+        LocalChecks.listenPort(report, "listen", "--listen", host, port);
     }
 
     private WebhookAuth auth() {

@@ -29,7 +29,7 @@ class FaultElasticsearchOutageTest {
             p.startIndexer();
             run.sleep(run.between(Duration.ofSeconds(3), Duration.ofSeconds(6)));
             long downAt = System.nanoTime();
-            p.services.es.stop();
+            FaultServices.get().es.stop();
             run.sleep(run.between(Duration.ofSeconds(1), Duration.ofSeconds(3)));
             p.kill(Part.INDEX, 0);
             p.revive(Part.INDEX, 0);
@@ -40,7 +40,7 @@ class FaultElasticsearchOutageTest {
             if (left > 0) {
                 Thread.sleep(left / 1_000_000);
             }
-            p.services.es.start();
+            FaultServices.get().es.start();
             run.note("Elasticsearch down", Duration.ofNanos(System.nanoTime() - downAt).toSeconds() + " s");
             run.sleep(Duration.ofSeconds(3));
             p.stopWriters();

@@ -32,7 +32,7 @@ class FaultLokiSinkTest {
                 Pipeline p = run.pipeline(1);
                 String lokiGroup = "fault-loki-" + run.tag;
                 String lokiDlq = p.topic + ".loki-dlq";
-                p.services.kafka.createTopic(lokiDlq, 1);
+                p.services.createTopic(lokiDlq, 1);
                 Pipeline.Node node = p.node("node-a");
                 node.globs.add(node.logs + "/*.json");
                 p.write(node, "app.json", 200, FaultLines.standard(), b -> { });

@@ -48,6 +48,7 @@ final class FaultRun {
     private Pipeline pipeline;
     private final List<Tally> tallies = new ArrayList<>();
     private final Map<String, String> notes = new LinkedHashMap<>();
+    private final Map<String, Duration> stalls = new LinkedHashMap<>();
 
     private FaultRun(String scenario, String code, int number, int of, long seed) throws IOException {
         this.scenario = scenario;
@@ -60,12 +61,17 @@ final class FaultRun {
         this.dir = Files.createDirectories(runs.resolve(tag + "-" + System.currentTimeMillis() % 100_000));
     }
 
-    /** Starts this run's pipeline, its topic with {@code partitions}. */
+    /** Starts this run's pipeline on the single broker and node, its topic with {@code partitions}. */
     Pipeline pipeline(int partitions) throws IOException {
+        return pipeline(partitions, FaultServices.get());
+    }
+
+    /** Starts this run's pipeline on {@code services}, its topic with {@code partitions}. */
+    Pipeline pipeline(int partitions, Services services) throws IOException {
         if (pipeline != null) {
             throw new IllegalStateException("one pipeline per run");
         }
-        pipeline = Pipeline.start(this, partitions);
+        pipeline = Pipeline.start(this, partitions, services);
         return pipeline;
     }
 
@@ -78,6 +84,11 @@ final class FaultRun {
     /** A fact about the run for the report, e.g. how the disk was filled. */
     void note(String key, String value) {
         notes.put(key, value);
+    }
+
+    /** The longest time {@code where} (the edge, the indexer) made no progress while records were waiting. */
+    void stall(String where, Duration longest) {
+        stalls.put(where, longest);
     }
 
     /** A random duration in [min, max). */
@@ -197,6 +208,10 @@ final class FaultRun {
 
     Map<String, String> notes() {
         return notes;
+    }
+
+    Map<String, Duration> stalls() {
+        return stalls;
     }
 
     private static void deleteQuietly(Path dir) {

@@ -25,7 +25,7 @@ final class Pipeline {
     enum Part { TAIL, INDEX, BROKER }
 
     final FaultRun run;
-    final FaultServices services;
+    final Services services;
     final Ledger ledger;
     final String topic;
     final String dlqTopic;
@@ -41,6 +41,7 @@ final class Pipeline {
     private final Map<String, Integer> kills = new LinkedHashMap<>();
     private final List<String> crashes = new CopyOnWriteArrayList<>();
     private final ResourceSampler sampler;
+    private StallWatch stalls;
     private java.util.function.BooleanSupplier othersSettled = () -> true;
     private int sources;
     private boolean closed;
@@ -55,6 +56,7 @@ final class Pipeline {
         final List<LogWriter> writers = new ArrayList<>();
         ShipperProcess tail;
         int starts;
+        int metricsPort;
 
         Node(String id, Path dir) throws IOException {
             this.id = id;
@@ -84,9 +86,9 @@ final class Pipeline {
         }
     }
 
-    private Pipeline(FaultRun run, int partitions) throws IOException {
+    private Pipeline(FaultRun run, int partitions, Services services) throws IOException {
         this.run = run;
-        this.services = FaultServices.get();
+        this.services = services;
         this.ledger = new Ledger(run.tag);
         this.topic = "fault." + run.tag;
         this.dlqTopic = topic + ".dlq";
@@ -95,13 +97,23 @@ final class Pipeline {
         this.dlqPattern = "fabstir-logs-dlq-" + run.tag + "-{yyyy.MM.dd}";
         this.dataWildcard = "fabstir-logs-" + run.tag + "-*";
         this.dlqWildcard = "fabstir-logs-dlq-" + run.tag + "-*";
-        services.kafka.createTopic(topic, partitions);
-        services.kafka.createTopic(dlqTopic, 1);
+        services.createTopic(topic, partitions);
+        services.createTopic(dlqTopic, 1);
         this.sampler = new ResourceSampler(this::liveProcesses, run.dir);
     }
 
-    static Pipeline start(FaultRun run, int partitions) throws IOException {
-        return new Pipeline(run, partitions);
+    static Pipeline start(FaultRun run, int partitions, Services services) throws IOException {
+        return new Pipeline(run, partitions, services);
+    }
+
+    /**
+     * From now on every {@code tail} and {@code index} started serves {@code /metrics}, and {@link StallWatch} follows
+     * their counters of acknowledged and indexed records: the longest stall of each goes into the report.
+     */
+    void watchStalls() {
+        if (stalls == null) {
+            stalls = new StallWatch();
+        }
     }
 
     // ---- edge ------------------------------------------------------------------------------------------------
@@ -145,6 +157,14 @@ final class Pipeline {
     void startTail(Node n) throws IOException {
         List<String> args = ShipperProcess.tailArgs(n.id, n.id + ".fault", services.bootstrap(), topic, n.checkpoint,
                 n.globs);
+        args.addAll(services.tailArgs());
+        if (stalls != null) {
+            if (n.metricsPort == 0) {
+                n.metricsPort = StallWatch.freePort();
+                stalls.watch("edge" + (nodes.size() > 1 ? " " + n.id : ""), n.metricsPort, StallWatch.EDGE_ACKED);
+            }
+            args.addAll(List.of("--metrics-port", Integer.toString(n.metricsPort)));
+        }
         n.tail = launch(ShipperProcess.builder("tail-" + n.id + "-" + (++n.starts)).heap("192m").args(args)
                 .log(n.dir.resolve("tail.log")));
     }
@@ -162,11 +182,17 @@ final class Pipeline {
     /** Adds and starts an indexer in the run's group. */
     Member startIndexer() throws IOException {
         List<String> args = new ArrayList<>(List.of("index",
-                "--bootstrap-servers", services.bootstrap(), "--es-hosts", services.es.url(),
+                "--bootstrap-servers", services.bootstrap(), "--es-hosts", String.join(",", services.esUrls()),
                 "--topic", topic, "--dlq-topic", dlqTopic, "--group-id", group,
                 "--index-pattern", indexPattern, "--dlq-index-pattern", dlqPattern,
-                "--replicas", "0", "--install-templates", "false", "--bulk-max-operations", "500",
-                "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=1000"));
+                "--install-templates", "false", "--bulk-max-operations", "500"));
+        args.addAll(services.indexArgs());
+        if (stalls != null) {
+            int metricsPort = StallWatch.freePort();
+            stalls.watch("indexer" + (indexers.isEmpty() ? "" : " " + indexers.size()), metricsPort,
+                    StallWatch.INDEXED);
+            args.addAll(List.of("--metrics-port", Integer.toString(metricsPort)));
+        }
         Member m = new Member("index-" + indexers.size(), io.fabstir.shipper.harness.ShipperMain.class, "256m", args,
                 run.dir.resolve("index-" + indexers.size() + ".log"));
         indexers.add(m);
@@ -197,6 +223,42 @@ final class Pipeline {
         return p;
     }
 
+    /**
+     * Waits until records flow from end to end (every watched edge and indexer has moved its counter), so that a
+     * fault injected next hits a pipeline under load rather than one still starting.
+     */
+    void awaitFlowing(Duration timeout) throws InterruptedException {
+        if (stalls == null) {
+            throw new IllegalStateException("watchStalls() first");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!stalls.allMoving()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("records did not flow from the edge to Elasticsearch within " + timeout);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /**
+     * How the edge and the indexer took a fault that began at {@code at} (System.nanoTime) and lasted until
+     * {@code until}: for each, the longest stall that began from then until the fault ended, with its start and end
+     * relative to the fault's start ("edge 30.1 s (+0.2 → +30.3 s)"), or "no stall" when none reached a second.
+     */
+    String stallsOf(long at, long until) {
+        if (stalls == null) {
+            return "";
+        }
+        Map<String, long[]> found = stalls.stallsBeginningBetween(at, until);
+        List<String> out = new ArrayList<>();
+        for (String name : stalls.longest().keySet()) {
+            long[] g = found.get(name);
+            out.add(g == null ? name + " no stall ≥ 1 s" : String.format(java.util.Locale.ROOT,
+                    "%s %.1f s (+%.1f → +%.1f s)", name, (g[1] - g[0]) / 1e9, (g[0] - at) / 1e9, (g[1] - at) / 1e9));
+        }
+        return String.join(", ", out);
+    }
+
     // ---- faults ----------------------------------------------------------------------------------------------
 
     /** SIGKILL of a node's tail, an indexer (by index in {@link #indexers()}), another member, or the broker. */
@@ -204,7 +266,7 @@ final class Pipeline {
         switch (part) {
             case TAIL -> kill9(nodes.get(which).tail);
             case INDEX -> kill9(indexers.get(which).process);
-            case BROKER -> services.kafka.kill();
+            case BROKER -> services.killBroker();
         }
         count(part.name().toLowerCase(java.util.Locale.ROOT));
     }
@@ -234,7 +296,7 @@ final class Pipeline {
                 }
             }
             case INDEX -> reviveMember(indexers.get(which));
-            case BROKER -> services.kafka.start();
+            case BROKER -> services.startBroker();
         }
     }
 
@@ -348,6 +410,10 @@ final class Pipeline {
             stopWriters();
         } finally {
             sampler.close();
+            if (stalls != null) {
+                stalls.close();
+                stalls.longest().forEach(run::stall);
+            }
             for (ShipperProcess p : started) {
                 noteCrash(p);
                 p.close();
@@ -356,7 +422,7 @@ final class Pipeline {
         }
         List<String> left = new ArrayList<>();
         started.stream().filter(ShipperProcess::alive).forEach(p -> left.add(p.toString()));
-        FaultServices.shipperDescendants().forEach(h -> left.add("pid " + h.pid() + " " + h.info().commandLine()
+        Services.shipperDescendants().forEach(h -> left.add("pid " + h.pid() + " " + h.info().commandLine()
                 .map(c -> c.length() > 200 ? c.substring(c.length() - 200) : c).orElse("?")));
         return left;
     }

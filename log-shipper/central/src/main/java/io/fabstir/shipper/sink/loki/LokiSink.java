@@ -178,6 +178,13 @@ public final class LokiSink implements Sink {
     }
 
     /** Settings of a {@link LokiSink}; {@link #build()} validates them and names the first bad one. */
+    /** Loki's answer to {@link Builder#probe()}: the HTTP status (-1: no answer, {@code body} says why) and body. */
+    public record Probe(URI url, int status, String body) {
+        public boolean accepted() {
+            return status >= 200 && status < 300;
+        }
+    }
+
     public static final class Builder {
         private URI url;
         private String tenant;
@@ -235,6 +242,24 @@ public final class LokiSink implements Sink {
         public Builder registry(PrometheusRegistry v) { registry = v; return this; }
 
         public LokiSink build() {
+            return new LokiSink(this, validated());
+        }
+
+        /**
+         * Validates the settings as {@link #build()} does, then pushes a batch with no streams, as the sink would
+         * push (format, tenant, credential, TLS), without starting a sink: Loki's answer to a request that stores
+         * nothing ({@code fabstir-shipper check}).
+         */
+        public Probe probe() {
+            String authorization = validated();
+            PushEncoder encoder = PushEncoder.of(format);
+            LokiHttp.Response r = new LokiHttp(LokiHttp.pushUri(url), tenant, authorization, caFile, requestTimeout)
+                    .push(encoder.encode(new PushBatch.Request(List.of())), encoder.contentType());
+            return new Probe(LokiHttp.pushUri(url), r.status(), r.body());
+        }
+
+        /** Checks every setting and reads the credential; returns the Authorization header value, or null. */
+        private String validated() {
             if (url == null) {
                 throw new LokiConfig.InvalidKey("loki.url", "is required");
             }
@@ -273,7 +298,7 @@ public final class LokiSink implements Sink {
                         ? "basic-auth password" : "bearer token") + " unencrypted: use https:// (and loki.tls.ca_file), "
                         + "or set " + LokiConfig.ALLOW_PLAINTEXT + ": true on a test network");
             }
-            return new LokiSink(this, authorization);
+            return authorization;
         }
 
         private String authorization() {
