@@ -18,9 +18,14 @@ import java.util.ServiceLoader;
 public final class EnricherChain implements Enricher {
 
     private final List<Enricher> enrichers;
+    /** The edge fields and redactor when the chain holds only the built-in enrichers, else null. */
+    private final Map<String, String> cleanFields;
+    private final Redactor cleanRedactor;
 
-    private EnricherChain(List<Enricher> enrichers) {
+    private EnricherChain(List<Enricher> enrichers, Map<String, String> cleanFields, Redactor cleanRedactor) {
         this.enrichers = List.copyOf(enrichers);
+        this.cleanFields = cleanFields;
+        this.cleanRedactor = cleanRedactor;
     }
 
     public static Builder builder() {
@@ -32,6 +37,14 @@ public final class EnricherChain implements Enricher {
         for (Enricher e : enrichers) {
             e.enrich(record, origin);
         }
+    }
+
+    /**
+     * A shortcut for lines already in the record contract ({@link CleanLines}), one per reader thread; null when
+     * the chain runs an added or discovered enricher, whose effect on a line only the full path knows.
+     */
+    public CleanLines cleanLines() {
+        return cleanFields == null ? null : new CleanLines(cleanFields, cleanRedactor);
     }
 
     /** How many enrichers run (built-ins included). */
@@ -124,7 +137,8 @@ public final class EnricherChain implements Enricher {
             if (redactor.isEnabled()) {
                 list.add(new RedactionEnricher(redactor));
             }
-            return new EnricherChain(list);
+            boolean builtInsOnly = extra.isEmpty() && fields.size() <= 64; // CleanLines keeps one bit per field; order kept
+            return new EnricherChain(list, builtInsOnly ? new LinkedHashMap<>(fields) : null, redactor);
         }
     }
 }
