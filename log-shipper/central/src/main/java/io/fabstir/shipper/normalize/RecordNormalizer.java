@@ -59,6 +59,7 @@ public final class RecordNormalizer {
     private final int maxDepth;
     private final int maxFields;
     private final TimestampPolicy timestamps;
+    private final FieldNames.Verdicts names = new FieldNames.Verdicts();
 
     private RecordNormalizer(Builder b) {
         this.maxDepth = b.maxDepth;
@@ -169,11 +170,11 @@ public final class RecordNormalizer {
                     continue;
                 }
                 String name = p.currentName(); // t is FIELD_NAME
-                if (name.isBlank() || (name.charAt(0) == '_' && (level == 0 || FieldNames.isMetadataName(name)))
-                        || !name.equals(FieldNames.fixKey(name))) {
+                int segments = names.segments(name);
+                if (segments < 0 || (level == 0 && name.charAt(0) == '_')) {
                     return null;
                 }
-                int depth = depthAt[level] + FieldNames.segments(name);
+                int depth = depthAt[level] + segments;
                 JsonToken v = p.nextToken();
                 if (v == JsonToken.START_OBJECT) {
                     if (depth >= maxDepth) {
