@@ -2,7 +2,9 @@ package io.fabstir.shipper.sink.elasticsearch;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
-import co.elastic.clients.transport.rest_client.RestClientTransport;
+import co.elastic.clients.transport.ElasticsearchTransportBase;
+import co.elastic.clients.transport.http.TransportHttpClient;
+import co.elastic.clients.transport.rest_client.RestClientHttpClient;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
 import org.apache.http.auth.AuthScope;
@@ -54,7 +56,6 @@ public final class EsConnection implements AutoCloseable {
         rb.setDefaultHeaders(headers.toArray(Header[]::new));
         // Compression is ours (RequestCompression: level 1, requests only), not the client's (level 6, both ways).
         rb.setCompressionEnabled(false);
-        boolean compress = b.compression;
         int timeoutMs = (int) b.requestTimeout.toMillis();
         rb.setRequestConfigCallback(rc -> rc.setConnectTimeout(Math.min(timeoutMs, 10_000)).setSocketTimeout(timeoutMs));
         SSLContext ssl = b.caFile == null ? null : sslContext(b.caFile);
@@ -71,13 +72,16 @@ public final class EsConnection implements AutoCloseable {
             if (creds != null) {
                 hc.setDefaultCredentialsProvider(creds);
             }
-            if (compress) {
-                hc.addInterceptorFirst(new RequestCompression()); // first: before the body's length is taken
-            }
             return hc.setMaxConnTotal(64).setMaxConnPerRoute(32);
         });
         this.restClient = rb.build();
-        this.client = new ElasticsearchClient(new RestClientTransport(restClient, new JacksonJsonpMapper()));
+        TransportHttpClient http = new RestClientHttpClient(restClient);
+        if (b.compression) {
+            http = new RequestCompression(http);
+        }
+        // What RestClientTransport builds, with the compressing client between the transport and the REST client.
+        this.client = new ElasticsearchClient(new ElasticsearchTransportBase(http, null, new JacksonJsonpMapper()) {
+        });
         this.description = "Elasticsearch " + hosts + (b.apiKey != null ? " (api key)" : b.username != null
                 ? " (basic auth as " + b.username + ")" : "") + (ssl != null ? " (CA " + b.caFile + ")" : "");
     }

@@ -1,48 +1,91 @@
 package io.fabstir.shipper.sink.elasticsearch;
 
-import org.apache.http.HttpEntity;
-import org.apache.http.HttpEntityEnclosingRequest;
-import org.apache.http.HttpRequest;
-import org.apache.http.HttpRequestInterceptor;
-import org.apache.http.entity.ByteArrayEntity;
-import org.apache.http.protocol.HttpContext;
+import co.elastic.clients.transport.TransportOptions;
+import co.elastic.clients.transport.http.TransportHttpClient;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Gzips request bodies at {@link Deflater#BEST_SPEED}, once, before the request is sent (so it has a
- * {@code Content-Length} and a retry re-sends the same bytes).
+ * Gzips request bodies at {@link Deflater#BEST_SPEED}, once, on the calling thread, before the HTTP client sees
+ * them (so the body has a length and a retry on another node re-sends the same bytes).
  *
- * <p>Why not the REST client's own compression: it runs {@code GZIPOutputStream} at the default level 6, which
- * was a quarter of {@code index}'s CPU in a JFR profile (issue 24): about 13 µs of CPU per 700-byte document
- * against 5.5 µs at level 1 here, for bulk bodies 8.0 against 6.4 times smaller. It also asks Elasticsearch to gzip
- * its responses, which costs both sides CPU for a few bytes per document on the way back.
+ * <p>Why not the REST client's own compression: it runs {@code GZIPOutputStream} at the default level 6, which was
+ * a quarter of {@code index}'s CPU in a JFR profile (issue 24): about 13 µs of CPU per 700-byte document against
+ * 5.5 µs at level 1 here, for bulk bodies 8.0 against 6.4 times smaller. It also asks Elasticsearch to gzip its
+ * responses, which costs both sides CPU for a few bytes per document on the way back.
  */
-final class RequestCompression implements HttpRequestInterceptor {
+final class RequestCompression implements TransportHttpClient {
+    private final TransportHttpClient delegate;
 
-    @Override
-    public void process(HttpRequest request, HttpContext context) throws IOException {
-        if (request instanceof HttpEntityEnclosingRequest r) {
-            HttpEntity e = r.getEntity();
-            if (e != null && e.getContentEncoding() == null && e.getContentLength() != 0) {
-                r.setEntity(gzip(e));
-            }
-        }
+    RequestCompression(TransportHttpClient delegate) {
+        this.delegate = delegate;
     }
 
-    static HttpEntity gzip(HttpEntity e) throws IOException {
-        long length = e.getContentLength();
-        Buffer out = new Buffer(length > 0 ? (int) Math.min(length / 4 + 64, 4 << 20) : 8192);
-        try (GZIPOutputStream gz = new FastGzip(out)) {
-            e.writeTo(gz);
+    @Override
+    public TransportOptions createOptions(TransportOptions options) {
+        return delegate.createOptions(options);
+    }
+
+    @Override
+    public Response performRequest(String endpointId, Node node, Request request, TransportOptions options)
+            throws IOException {
+        return delegate.performRequest(endpointId, node, gzip(request), options);
+    }
+
+    @Override
+    public CompletableFuture<Response> performRequestAsync(String endpointId, Node node, Request request,
+                                                           TransportOptions options) {
+        Request compressed;
+        try {
+            compressed = gzip(request);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        ByteArrayEntity compressed = new ByteArrayEntity(out.array(), 0, out.size());
-        compressed.setContentType(e.getContentType());
-        compressed.setContentEncoding("gzip");
-        return compressed;
+        return delegate.performRequestAsync(endpointId, node, compressed, options);
+    }
+
+    @Override
+    public void close() throws IOException {
+        delegate.close();
+    }
+
+    static Request gzip(Request request) throws IOException {
+        Iterable<ByteBuffer> body = request.body();
+        if (body == null || request.headers().containsKey("Content-Encoding")) {
+            return request;
+        }
+        int length = 0;
+        for (ByteBuffer b : body) {
+            length += b.remaining();
+        }
+        if (length == 0) {
+            return request;
+        }
+        Buffer out = new Buffer(length / 4 + 64);
+        try (GZIPOutputStream gz = new FastGzip(out)) {
+            for (ByteBuffer b : body) {
+                ByteBuffer d = b.duplicate();
+                if (d.hasArray()) {
+                    gz.write(d.array(), d.arrayOffset() + d.position(), d.remaining());
+                } else {
+                    byte[] copy = new byte[d.remaining()];
+                    d.get(copy);
+                    gz.write(copy);
+                }
+            }
+        }
+        Map<String, String> headers = new HashMap<>(request.headers());
+        headers.put("Content-Encoding", "gzip");
+        return new Request(request.method(), request.path(), request.queryParams(), headers,
+                List.of(ByteBuffer.wrap(out.array(), 0, out.size())));
     }
 
     private static final class FastGzip extends GZIPOutputStream {
@@ -52,7 +95,7 @@ final class RequestCompression implements HttpRequestInterceptor {
         }
     }
 
-    /** Hands its array to the entity instead of copying it. */
+    /** Hands its array to the request instead of copying it. */
     private static final class Buffer extends ByteArrayOutputStream {
         Buffer(int size) {
             super(size);
