@@ -20,9 +20,18 @@ import java.util.ServiceLoader;
 public final class EnricherChain implements Enricher {
 
     private final List<Enricher> enrichers;
+    /** The edge fields and redactor when the chain holds only the built-in enrichers, else null. */
+    private final Map<String, String> cleanFields;
+    private final Redactor cleanRedactor;
+    /** Format mapping runs first: only a line the mapper leaves alone (one with {@code log.level}) is clean. */
+    private final boolean cleanNeedsLevel;
 
-    private EnricherChain(List<Enricher> enrichers) {
+    private EnricherChain(List<Enricher> enrichers, Map<String, String> cleanFields, Redactor cleanRedactor,
+                          boolean cleanNeedsLevel) {
         this.enrichers = List.copyOf(enrichers);
+        this.cleanFields = cleanFields;
+        this.cleanRedactor = cleanRedactor;
+        this.cleanNeedsLevel = cleanNeedsLevel;
     }
 
     public static Builder builder() {
@@ -34,6 +43,15 @@ public final class EnricherChain implements Enricher {
         for (Enricher e : enrichers) {
             e.enrich(record, origin);
         }
+    }
+
+    /**
+     * A shortcut for lines already in the record contract ({@link CleanLines}), one per reader thread; null when
+     * the chain runs an added or discovered enricher, or a custom format, whose effect on a line only the full path
+     * knows.
+     */
+    public CleanLines cleanLines() {
+        return cleanFields == null ? null : new CleanLines(cleanFields, cleanRedactor, cleanNeedsLevel);
     }
 
     /** How many enrichers run (built-ins included). */
@@ -139,7 +157,11 @@ public final class EnricherChain implements Enricher {
             if (redactor.isEnabled()) {
                 list.add(new RedactionEnricher(redactor));
             }
-            return new EnricherChain(list);
+            // CleanLines keeps one bit per field; order kept
+            boolean builtInsOnly = extra.isEmpty() && fields.size() <= 64
+                    && (formats == null || formats.leavesEcsAlone());
+            boolean mapping = formats != null && formats.isEnabled();
+            return new EnricherChain(list, builtInsOnly ? new LinkedHashMap<>(fields) : null, redactor, mapping);
         }
     }
 }

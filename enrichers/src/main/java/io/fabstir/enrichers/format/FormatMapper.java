@@ -142,6 +142,19 @@ public final class FormatMapper implements Enricher {
         return json.get("log.level") != null || (json.get("log") instanceof ObjectNode log && log.has("level"));
     }
 
+    /**
+     * Whether a record already in ECS ({@code @timestamp} and {@code log.level}) always stays as it is: mapping is off,
+     * or no custom format is tried before that test. The chain's shortcut for clean lines relies on it.
+     */
+    public boolean leavesEcsAlone() {
+        return !enabled || custom.length == 0;
+    }
+
+    /** Whether records are mapped at all ({@code formats.enabled}). */
+    public boolean isEnabled() {
+        return enabled;
+    }
+
     /** The gate's fields (see {@link #gate}); null when there is none. */
     List<String> builtinGate() {
         return builtinGate == null ? null : List.of(builtinGate);

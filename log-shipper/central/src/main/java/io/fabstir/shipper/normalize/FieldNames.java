@@ -1,5 +1,7 @@
 package io.fabstir.shipper.normalize;
 
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Field names Elasticsearch would refuse or misread: blank ones, leading, trailing or doubled dots, and its metadata
  * fields ({@code _id}, {@code _source}, ...). The check of a clean name allocates nothing: nearly every name is one.
@@ -54,6 +56,33 @@ final class FieldNames {
             }
         }
         return n;
+    }
+
+    /**
+     * The verdict on a name as the streaming check needs it, remembered: the same few dozen names come on every
+     * record, and checking each one's characters three times was a visible share of index's CPU (issue 24).
+     * Bounded, against a flood of distinct names. Thread-safe.
+     */
+    static final class Verdicts {
+        private static final int LIMIT = 10_000;
+        private final ConcurrentHashMap<String, Integer> known = new ConcurrentHashMap<>();
+
+        /**
+         * The name's dot-separated segments, or -1 when it is not kept as it is anywhere in a document (blank,
+         * stray dots, or a metadata name); a leading {@code _} at the top level is the caller's to check.
+         */
+        int segments(String name) {
+            Integer cached = known.get(name);
+            if (cached != null) {
+                return cached;
+            }
+            int verdict = name.isBlank() || (name.charAt(0) == '_' && isMetadataName(name))
+                    || !name.equals(fixKey(name)) ? -1 : FieldNames.segments(name);
+            if (known.size() < LIMIT) {
+                known.put(name, verdict);
+            }
+            return verdict;
+        }
     }
 
     static boolean isMetadataName(String name) {

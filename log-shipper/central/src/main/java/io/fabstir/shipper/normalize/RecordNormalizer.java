@@ -69,6 +69,7 @@ public final class RecordNormalizer {
     private final TimestampPolicy timestamps;
     private final TypeClashResolver clashes;
     private final TemplateFields template;
+    private final FieldNames.Verdicts names = new FieldNames.Verdicts();
 
     private RecordNormalizer(Builder b) {
         this.maxDepth = b.maxDepth;
@@ -199,11 +200,11 @@ public final class RecordNormalizer {
                     continue;
                 }
                 String name = p.currentName(); // t is FIELD_NAME
-                if (name.isBlank() || (name.charAt(0) == '_' && (level == 0 || FieldNames.isMetadataName(name)))
-                        || !name.equals(FieldNames.fixKey(name))) {
+                int segments = names.segments(name);
+                if (segments < 0 || (level == 0 && name.charAt(0) == '_')) {
                     return null;
                 }
-                int depth = depthAt[level] + FieldNames.segments(name);
+                int depth = depthAt[level] + segments;
                 String path = pathAt[level] == null ? null : level == 0 ? name : pathAt[level].concat(name);
                 JsonToken v = p.nextToken();
                 if (v == JsonToken.START_OBJECT) {

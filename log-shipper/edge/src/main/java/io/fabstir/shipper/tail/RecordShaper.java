@@ -1,6 +1,8 @@
 package io.fabstir.shipper.tail;
 
+import io.fabstir.enrichers.CleanLines;
 import io.fabstir.enrichers.Enricher;
+import io.fabstir.enrichers.EnricherChain;
 import io.fabstir.enrichers.LogRecord;
 import io.fabstir.enrichers.RecordOrigin;
 import io.fabstir.shipper.metrics.ShipperMetrics;
@@ -20,16 +22,20 @@ final class RecordShaper {
     private final LineDecoder decoder = new LineDecoder();
     /** Replaced by a reload, on the reader thread only (between records). */
     private Enricher enricher;
+    /** The chain's shortcut for lines already in the contract (the encoder's own); null when there is none. */
+    private CleanLines clean;
     private final ShipperMetrics metrics;
     private final int maxRecordBytes;
 
     /** The enricher for every record shaped from now on (static fields and redaction after a reload). */
     void enricher(Enricher next) {
         this.enricher = next;
+        this.clean = next instanceof EnricherChain chain ? chain.cleanLines() : null;
     }
 
     RecordShaper(Enricher enricher, ShipperMetrics metrics, int maxRecordBytes) {
         this.enricher = enricher;
+        this.clean = enricher instanceof EnricherChain chain ? chain.cleanLines() : null;
         this.metrics = metrics;
         this.maxRecordBytes = maxRecordBytes;
     }
@@ -39,6 +45,14 @@ final class RecordShaper {
      * @param identity the file content's identity, from which a missing {@code event.id} is derived
      */
     byte[] shape(byte[] b, int off, int len, long full, String path, long start, String identity) {
+        if (clean != null && full == len) {
+            // A clean contract line gets the same fields appended to its own bytes; anything else (or a value
+            // over max_record_bytes, which the full path cuts) returns null here and is decoded below.
+            byte[] value = clean.enrich(b, off, len, path, start);
+            if (value != null && value.length <= maxRecordBytes) {
+                return value;
+            }
+        }
         LogRecord r = decoder.decode(b, off, len, full);
         if (decoder.lastUnparsed) {
             metrics.unparsed();
