@@ -54,12 +54,18 @@ final class UrlCredentials {
         StringBuilder out = null;
         int copied = 0;
         int n = text.length();
+        int outerEnd = -1; // the end of the URL whose query holds this one, if any
         for (int p = text.indexOf("://"); p >= 0; p = text.indexOf("://", p + 3)) {
             int a = p + 3;
-            if (!hasScheme(text, p)) {
-                continue;
+            if (p < copied || !hasScheme(text, p)) {
+                continue; // inside what is already masked, or not a URL
             }
             int end = urlEnd(text, a);
+            if (p < outerEnd) {
+                end = valueEnd(text, a, end); // a query value: it ends at the outer URL's next '&' or ';'
+            } else {
+                outerEnd = end;
+            }
             // userinfo: up to the last '@' before the path (passwords hold '@', '?', '#' unescaped in practice)
             int slash = indexOf(text, '/', a, end);
             int authEnd = slash < 0 ? end : slash;
@@ -106,12 +112,23 @@ final class UrlCredentials {
                 }
                 q = vEnd + 1;
             }
-            p = Math.max(p, end - 3);
+            // A URL in this one's query or fragment (?redirect=…, ?u=smtp://user:pass@…) is a URL of its own.
+            p = Math.max(p, queryStart - 3);
         }
         if (out == null) {
             return text;
         }
         return out.append(text, copied, n).toString();
+    }
+
+    private static int valueEnd(String t, int from, int end) {
+        for (int i = from; i < end; i++) {
+            char c = t.charAt(i);
+            if (c == '&' || c == ';') {
+                return i;
+            }
+        }
+        return end;
     }
 
     private static StringBuilder mask(StringBuilder out, String text, int copied, int from) {

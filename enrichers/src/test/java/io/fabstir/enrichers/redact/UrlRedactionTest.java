@@ -123,6 +123,17 @@ class UrlRedactionTest {
     }
 
     @Test
+    void aUrlInAnotherUrlsQueryLosesItsCredentialsToo() {
+        assertThat(redactor.redactText("GET https://node-7.example.org/jobs?u=smtp://alerts:p4ss" + B62 + "@smtp.x.org:587"))
+                .isEqualTo("GET https://node-7.example.org/jobs?u=smtp://alerts:" + MASK + "@smtp.x.org:587");
+        assertThat(redactor.redactText("login https://id.example.org/cb?next=https://mainnet.infura.io/v3/" + HEX32
+                + "&state=1")).isEqualTo("login https://id.example.org/cb?next=https://mainnet.infura.io/v3/" + MASK
+                + "&state=1");
+        assertThat(redactor.redactUrl("https://node-7.example.org/jobs?u=postgres://fabstir:" + B62
+                + "@db.internal:5432/jobs")).doesNotContain(B62);
+    }
+
+    @Test
     void aPasswordHoldingAnAtSignIsMaskedWhole() {
         assertThat(redactor.redactText("db postgres://fabstir:p@ss@db.local:5432/jobs up"))
                 .isEqualTo("db postgres://fabstir:" + MASK + "@db.local:5432/jobs up");
