@@ -24,6 +24,7 @@ final class RecordShaper {
     private Enricher enricher;
     /** The chain's shortcut for lines already in the contract (the encoder's own); null when there is none. */
     private CleanLines clean;
+    private final CleanLineGate gate = new CleanLineGate();
     private final ShipperMetrics metrics;
     private final int maxRecordBytes;
 
@@ -46,12 +47,16 @@ final class RecordShaper {
      */
     byte[] shape(byte[] b, int off, int len, long full, String path, long start, String identity) {
         if (clean != null && full == len) {
-            // A clean contract line gets the same fields appended to its own bytes; anything else (or a value
-            // over max_record_bytes, which the full path cuts) returns null here and is decoded below.
-            byte[] value = clean.enrich(b, off, len, path, start);
-            if (value != null && value.length <= maxRecordBytes) {
-                return value;
+            if (gate.worthTrying()) {
+                // A clean contract line gets the same fields appended to its own bytes; anything else (or a value
+                // over max_record_bytes, which the full path cuts) returns null here and is decoded below.
+                byte[] value = clean.enrich(b, off, len, path, start);
+                if (value != null && value.length <= maxRecordBytes) {
+                    gate.hit();
+                    return value;
+                }
             }
+            gate.miss();
         }
         LogRecord r = decoder.decode(b, off, len, full);
         if (decoder.lastUnparsed) {
