@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -114,27 +115,8 @@ public final class IndexLoop implements Runnable, AutoCloseable {
         String groupId = b.groupId != null ? b.groupId : "fabstir-indexer-" + sink.name();
         String clientId = b.clientId != null ? b.clientId : "fabstir-indexer-" + sink.name();
 
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-        c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
-        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        if (b.nodeTopics != null) {
-            // A new node's topic is found on the next metadata refresh (its records wait in Kafka until then).
-            c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "30000");
-        }
-        b.kafkaProperties.forEach((k, v) -> {
-            if (!k.startsWith("producer.")) {
-                c.put(k.startsWith("consumer.") ? k.substring("consumer.".length()) : k, v);
-            }
-        });
-        // Offsets are ours to commit; a pass-through property must not turn auto-commit back on.
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(consumerProperties(b, groupId, clientId), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
 
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
@@ -428,6 +410,35 @@ public final class IndexLoop implements Runnable, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The consumer's settings: ours, then the pass-through properties, then what must stay ours. */
+    static Properties consumerProperties(Builder b, String groupId, String clientId) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        if (b.nodeTopics != null) {
+            // A new node's topic is found on the next metadata refresh (its records wait in Kafka until then).
+            c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "30000");
+            // Each node topic has one partition: the default range assignor gives every partition 0 to the same
+            // member, so a second indexer would get none (NodeTopicsBenchmark: 1,000 / 0). Sticky spreads them and
+            // moves only what must move; the rebalance listener handles incremental revocations.
+            c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        }
+        b.kafkaProperties.forEach((k, v) -> {
+            if (!k.startsWith("producer.")) {
+                c.put(k.startsWith("consumer.") ? k.substring("consumer.".length()) : k, v);
+            }
+        });
+        // Offsets are ours to commit; a pass-through property must not turn auto-commit back on.
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return c;
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
