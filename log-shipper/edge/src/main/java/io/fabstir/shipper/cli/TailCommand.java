@@ -121,10 +121,6 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand, Che
             + "Env FABSTIR_KAFKA_SECURITY_USERNAME.")
     String kafkaUsername;
 
-    @Option(names = "--kafka-sasl-mechanism", paramLabel = "MECHANISM", description = "kafka.security.mechanism: "
-            + "SCRAM-SHA-512 (default), SCRAM-SHA-256 or PLAIN. Env FABSTIR_KAFKA_SECURITY_MECHANISM.")
-    String kafkaMechanism;
-
     @Option(names = "--kafka-password-file", paramLabel = "FILE", description = "kafka.security.password_file: file "
             + "holding the user's password (or env FABSTIR_KAFKA_SECURITY_PASSWORD; never a flag).")
     String kafkaPasswordFile;
@@ -303,7 +299,6 @@ public final class TailCommand implements Callable<Integer>, ShipperCommand, Che
         f.put("kafka.security.ca_file", kafkaCaFile);
         f.put("kafka.security.cert_file", kafkaCertFile);
         f.put("kafka.security.key_file", kafkaKeyFile);
-        f.put("kafka.security.mechanism", kafkaMechanism);
         f.put("kafka.security.key_password_file", kafkaKeyPasswordFile);
         f.put("kafka.security.allow_plaintext", kafkaAllowPlaintext);
         f.put("read_from", readFrom);
