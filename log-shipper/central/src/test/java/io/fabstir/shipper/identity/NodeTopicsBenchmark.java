@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -119,7 +120,8 @@ public final class NodeTopicsBenchmark {
         String group = "bench-" + System.nanoTime();
         long metadataBytes;
         try (KafkaConsumer<byte[], byte[]> probe = consumer(bootstrap, group + "-probe")) {
-            // connections, versions; and every topic in the broker's metadata before the clock starts
+            // connections, versions; and the new topics in the broker's metadata before the clock starts (the
+            // first join otherwise sees part of them and waits a metadata refresh, 30 s, for the rest)
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
             while (probe.listTopics(Duration.ofSeconds(60)).values().stream().mapToInt(List::size).sum() < expected
                     && System.nanoTime() < deadline) {
@@ -189,7 +191,7 @@ public final class NodeTopicsBenchmark {
 
     /** The consumer settings {@code index} uses. */
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, String group) {
-        Map<String, Object> p = new java.util.HashMap<>(Map.of("bootstrap.servers", bootstrap, "group.id", group,
+        Map<String, Object> p = new HashMap<>(Map.of("bootstrap.servers", bootstrap, "group.id", group,
                 "enable.auto.commit", "false", "auto.offset.reset", "earliest", "max.poll.records", "2000",
                 "fetch.min.bytes", "65536", "fetch.max.wait.ms", "100", "metadata.max.age.ms", "30000"));
         if (assignor != null) {
