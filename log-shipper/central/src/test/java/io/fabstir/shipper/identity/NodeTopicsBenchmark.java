@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +30,9 @@ import java.util.function.Consumer;
  * one broker (a child JVM, so its memory is its own): the broker's live heap and RSS, the size of a full metadata
  * response (what a pattern-subscribed indexer fetches on every refresh), the time for an indexer to join its group
  * and get every partition, and the time to rebalance when a second indexer joins. The indexers' consumers are
- * configured as {@code index} configures them and subscribe as it does (by {@link NodeTopics#subscription()}).
+ * configured as {@code index} configures them and subscribe as it does (by {@link NodeTopics#subscription()}); the
+ * per-node layout runs again with the cooperative-sticky assignor, since the default (range) assignor gives every
+ * 1-partition topic to the same member. The last column is the partitions each indexer holds after the rebalance.
  *
  * <pre>
  * mvn -B -ntp -pl log-shipper/central -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
@@ -74,16 +77,24 @@ public final class NodeTopicsBenchmark {
             NodeTopics topics = NodeTopics.of("fabstir.logs.", null);
             rows.add(row(nodes + " node topics (1 partition each)", Integer.toString(nodes), pid, bootstrap,
                     c -> c.subscribe(topics.subscription(), listenerOf(c)), nodes));
+            // index sets no assignor: the default (range) hands each 1-partition topic to the same member
+            assignor = "org.apache.kafka.clients.consumer.CooperativeStickyAssignor";
+            rows.add(row(nodes + " node topics, cooperative-sticky assignor", Integer.toString(nodes), pid, bootstrap,
+                    c -> c.subscribe(topics.subscription(), listenerOf(c)), nodes));
         }
         System.out.println();
         System.out.println("| layout | partitions | broker live heap | broker RSS | full metadata response | "
-                + "1st indexer: join → all partitions | 2nd indexer joins: rebalance until both hold theirs |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+                + "1st indexer: join → all partitions | 2nd indexer joins: rebalance until both are assigned | "
+                + "split |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
         rows.forEach(System.out::println);
         System.exit(0);
     }
 
     private static final Map<KafkaConsumer<?, ?>, Set<TopicPartition>> ASSIGNED = new ConcurrentHashMap<>();
+    /** Completed rebalances per member: an assignment may be empty, so the sizes alone cannot tell one happened. */
+    private static final Map<KafkaConsumer<?, ?>, Integer> REBALANCES = new ConcurrentHashMap<>();
+    private static String assignor;
 
     private static ConsumerRebalanceListener listenerOf(KafkaConsumer<?, ?> c) {
         return new ConsumerRebalanceListener() {
@@ -95,6 +106,7 @@ public final class NodeTopicsBenchmark {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
                 ASSIGNED.computeIfAbsent(c, k -> ConcurrentHashMap.newKeySet()).addAll(assigned);
+                REBALANCES.merge(c, 1, Integer::sum);
             }
         };
     }
@@ -102,13 +114,19 @@ public final class NodeTopicsBenchmark {
     private static String row(String layout, String partitions, long pid, String bootstrap,
                               Consumer<KafkaConsumer<byte[], byte[]>> subscribe, int expected) throws Exception {
         if (subscribe == null) {
-            return String.format(Locale.ROOT, "| %s | %s | %d MB | %d MB | – | – | – |", layout, partitions,
+            return String.format(Locale.ROOT, "| %s | %s | %d MB | %d MB | – | – | – | – |", layout, partitions,
                     ProcStat.liveHeapMb(pid), ProcStat.rssMb(pid, true));
         }
         String group = "bench-" + System.nanoTime();
         long metadataBytes;
         try (KafkaConsumer<byte[], byte[]> probe = consumer(bootstrap, group + "-probe")) {
-            probe.listTopics(Duration.ofSeconds(60)); // connections, versions
+            // connections, versions; and the new topics in the broker's metadata before the clock starts (the
+            // first join otherwise sees part of them and waits a metadata refresh, 30 s, for the rest)
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (probe.listTopics(Duration.ofSeconds(60)).values().stream().mapToInt(List::size).sum() < expected
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
             double before = incoming(probe);
             probe.listTopics(Duration.ofSeconds(60));
             metadataBytes = (long) (incoming(probe) - before);
@@ -117,6 +135,7 @@ public final class NodeTopicsBenchmark {
         List<KafkaConsumer<byte[], byte[]>> members = new ArrayList<>();
         double join;
         double rebalance;
+        String split;
         try {
             KafkaConsumer<byte[], byte[]> first = consumer(bootstrap, group);
             members.add(first);
@@ -126,18 +145,23 @@ public final class NodeTopicsBenchmark {
             join = (System.nanoTime() - t0) / 1e9;
             KafkaConsumer<byte[], byte[]> second = consumer(bootstrap, group);
             members.add(second);
+            int firstBefore = REBALANCES.getOrDefault(first, 0);
             long t1 = System.nanoTime();
             threads.add(poll(second, subscribe));
-            await(() -> size(second) > 0 && size(first) > 0 && size(first) + size(second) == expected);
+            // both members through a rebalance that includes the second, every partition held once
+            await(() -> REBALANCES.getOrDefault(second, 0) > 0 && REBALANCES.getOrDefault(first, 0) > firstBefore
+                    && size(first) + size(second) == expected);
             rebalance = (System.nanoTime() - t1) / 1e9;
+            split = size(first) + " / " + size(second);
         } finally {
             threads.forEach(Thread::interrupt);
             for (Thread t : threads) {
                 t.join(30_000);
             }
         }
-        String row = String.format(Locale.ROOT, "| %s | %s | %d MB | %d MB | %,d bytes | %.2f s | %.2f s |", layout,
-                partitions, ProcStat.liveHeapMb(pid), ProcStat.rssMb(pid, true), metadataBytes, join, rebalance);
+        String row = String.format(Locale.ROOT, "| %s | %s | %d MB | %d MB | %,d bytes | %.2f s | %.2f s | %s |",
+                layout, partitions, ProcStat.liveHeapMb(pid), ProcStat.rssMb(pid, true), metadataBytes, join,
+                rebalance, split);
         System.out.println(row);
         return row;
     }
@@ -157,6 +181,7 @@ public final class NodeTopicsBenchmark {
             } catch (org.apache.kafka.common.errors.InterruptException e) {
                 // stopping
             } finally {
+                Thread.interrupted(); // else close() throws and the member never leaves the group
                 c.close(Duration.ofSeconds(5));
             }
         }, "bench-member");
@@ -166,10 +191,13 @@ public final class NodeTopicsBenchmark {
 
     /** The consumer settings {@code index} uses. */
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, String group) {
-        return new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "group.id", group,
+        Map<String, Object> p = new HashMap<>(Map.of("bootstrap.servers", bootstrap, "group.id", group,
                 "enable.auto.commit", "false", "auto.offset.reset", "earliest", "max.poll.records", "2000",
-                "fetch.min.bytes", "65536", "fetch.max.wait.ms", "100", "metadata.max.age.ms", "30000"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                "fetch.min.bytes", "65536", "fetch.max.wait.ms", "100", "metadata.max.age.ms", "30000"));
+        if (assignor != null) {
+            p.put("partition.assignment.strategy", assignor);
+        }
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private static double incoming(KafkaConsumer<?, ?> c) {

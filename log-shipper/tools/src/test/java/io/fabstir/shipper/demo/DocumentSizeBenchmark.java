@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * Not a test: a harness (the demo's package, for its node launcher and pipeline).
  *
  * <pre>
- * mvn -B -ntp -pl log-shipper/tools -am install -DskipTests   # also builds the node and agent jars
+ * mvn -B -ntp -pl log-shipper/tools,examples,otel-agent -am install -DskipTests   # with the node and agent jars
  * mvn -B -ntp -q -pl log-shipper/tools dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$PWD/size.cp
  * java -cp log-shipper/tools/target/test-classes:log-shipper/tools/target/classes:$(cat size.cp) \
  *     io.fabstir.shipper.demo.DocumentSizeBenchmark 6 8m
