@@ -54,10 +54,18 @@ class TailCheckTest {
         kafka.addUser(DESCRIBE_ONLY, "right-password");
         kafka.allow(DESCRIBE_ONLY, new ResourcePattern(ResourceType.TOPIC, TOPIC, PatternType.LITERAL),
                 AclOperation.DESCRIBE);
+        // Under the system's temp folder, not target/: the unprivileged check must reach it whatever the checkout's
+        // parents allow (a CI clone under /root is closed to others).
+        dir = Files.createTempDirectory("tail-check-");
+        open(dir, "rwxr-xr-x");
         Path target = Path.of(TailCheckTest.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .getParent();
-        dir = Files.createTempDirectory(target, "tail-check-");
-        open(dir, "rwxr-xr-x");
+        Path jar = target.resolve("fabstir-shipper-edge.jar"); // packaged before the integration tests run
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the integration tests through mvn verify");
+        }
+        Files.copy(jar, dir.resolve(jar.getFileName()));
+        open(dir.resolve(jar.getFileName()), "rw-r--r--");
         Files.createDirectories(dir.resolve("logs"));
         open(dir.resolve("logs"), "rwxr-xr-x");
         Files.writeString(dir.resolve("logs").resolve("app.json"), "{\"message\":\"hello\"}\n");
@@ -191,16 +199,18 @@ class TailCheckTest {
     }
 
     /**
-     * The check in a child JVM as an unprivileged user ({@code nobody}) when this JVM is root, for whom every file
-     * is readable; as this user otherwise.
+     * The check in a child JVM (the packaged edge jar) as an unprivileged user ({@code nobody}) when this JVM is
+     * root, for whom every file is readable; as this user otherwise.
      */
     private static CheckRun checkAsUnprivilegedUser(Path config) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         if ("root".equals(System.getProperty("user.name"))) {
             cmd.addAll(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"));
         }
+        // The packaged edge jar, copied beside the config: the build's class path (the Maven repository under a
+        // home folder) is not readable by that user.
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), FabstirShipper.class.getName(),
+                "-XX:TieredStopAtLevel=1", "-jar", dir.resolve("fabstir-shipper-edge.jar").toString(),
                 "check", "tail", "--config", config.toString(), "--json"));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         p.getOutputStream().close();
