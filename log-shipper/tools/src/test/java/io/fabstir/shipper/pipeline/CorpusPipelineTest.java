@@ -107,12 +107,12 @@ class CorpusPipelineTest {
         CLOSE.add(kafkaTopic);
         Duration wait = Duration.ofSeconds(60);
         assertThat(kafkaTopic.readUntil(r -> r.size() >= lines, wait)).as("tail shipped every line").isTrue();
-        // the chatty record arrives twice and is stored once, under its event.id
         kafkaTopic.drain(Duration.ofSeconds(1));
-        // every distinct event.id once (the chatty record arrives twice and is stored once)
-        long distinct = kafkaTopic.eventIds().stream().distinct().count();
+        // every distinct event.id once, and the chatty line's second copy (written again at another offset, so a
+        // different record under a taken id since issue 21: stored too, flagged reused_event_id)
+        long expected = kafkaTopic.eventIds().stream().distinct().count() + 1;
         await().atMost(wait).pollInterval(Duration.ofMillis(500))
-                .until(() -> probe.count(indices) + probe.count(dlqIndices), c -> c == distinct);
+                .until(() -> probe.count(indices) + probe.count(dlqIndices), c -> c == expected);
         int shipped = kafkaTopic.records().size();
         await().atMost(wait).pollInterval(Duration.ofMillis(500)).until(() -> loki.accepted().size(), c -> c >= shipped);
     }
@@ -220,7 +220,7 @@ class CorpusPipelineTest {
         List<String> damaged = new ArrayList<>();
         int[] seen = {0};
         probe.scan(indices, d -> {
-            if (d.id().startsWith("corpus-")) {
+            if (d.source().path("event.id").asText("").startsWith("corpus-")) { // ids are node-scoped UUIDs
                 seen[0]++;
                 damaged.addAll(SecretCorpus.damagedLookAlikes(d.source().get("details")));
             }
@@ -230,21 +230,26 @@ class CorpusPipelineTest {
     }
 
     @Test
-    void aRecordWithThousandsOfFieldsBeforeItsContractFieldsIsStoredOnceUnderItsScopedIdAndFoundByNode()
+    void aRecordWithThousandsOfFieldsBeforeItsContractFieldsIsStoredUnderItsScopedIdAndFoundByNode()
             throws Exception {
         SearchResponse<JsonNode> byNode = probe.client().search(s -> s.index(indices).size(10)
                 .query(q -> q.bool(b -> b
                         .filter(f -> f.term(t -> t.field("fabstir.node_id").value("node-it")))
                         .filter(f -> f.term(t -> t.field("event.id").value(CHATTY_ID))))), JsonNode.class);
-        assertThat(byNode.hits().hits()).singleElement().satisfies(h -> {
-            assertThat(h.id()).isEqualTo(ScopedIds.document("node-it", CHATTY_ID));
-            JsonNode src = h.source();
-            assertThat(src.get("host.name").asText()).isEqualTo("it-host");
-            assertThat(src.get("log.file.path").asText()).endsWith("app.json");
-            assertThat(src.get("fabstir.job.id").asText()).isEqualTo("job-chatty");
-            assertThat(src.get("fabstir.overflow").toString()).doesNotContain("\"event.id\"", "fabstir.node_id",
-                    "log.offset");
-            assertThat(src.get("fabstir.normalized").toString()).contains("field_limit");
-        });
+        // written twice (two offsets): the second copy is stored too, under its content-derived id, flagged
+        assertThat(byNode.hits().hits()).hasSize(2);
+        assertThat(byNode.hits().hits()).filteredOn(h -> h.source().has("fabstir.flags")).singleElement()
+                .satisfies(h -> assertThat(h.source().get("fabstir.flags").toString()).contains("reused_event_id"));
+        assertThat(byNode.hits().hits()).filteredOn(h -> !h.source().has("fabstir.flags")).singleElement()
+                .satisfies(h -> {
+                    assertThat(h.id()).isEqualTo(ScopedIds.document("node-it", CHATTY_ID));
+                    JsonNode src = h.source();
+                    assertThat(src.get("host.name").asText()).isEqualTo("it-host");
+                    assertThat(src.get("log.file.path").asText()).endsWith("app.json");
+                    assertThat(src.get("fabstir.job.id").asText()).isEqualTo("job-chatty");
+                    assertThat(src.get("fabstir.overflow").toString())
+                            .doesNotContain("\"event.id\"", "fabstir.node_id", "log.offset");
+                    assertThat(src.get("fabstir.normalized").toString()).contains("field_limit");
+                });
     }
 }
