@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,9 +28,33 @@ class PrometheusConfigTest {
             "--storage.tsdb.retention.size=100GB");
 
     @Test
-    void promtoolAcceptsTheShippedConfig() {
-        OpsTools.Result r = OpsTools.run(CONFIG.getParent(), "promtool", "check", "config", CONFIG.toString());
+    void promtoolAcceptsTheShippedConfig(@TempDir Path dir) throws IOException {
+        Path config = checkable(dir, Files.readString(CONFIG, StandardCharsets.UTF_8));
+        OpsTools.Result r = OpsTools.run(dir, "promtool", "check", "config", config.toString());
         assertThat(r.exitCode()).as(r.output()).isZero();
+    }
+
+    /**
+     * The config in {@code dir} beside the rule files, its secret files ({@code /etc/prometheus/secrets/…}, which
+     * promtool requires to exist) pointed at files made here.
+     */
+    private static Path checkable(Path dir, String text) throws IOException {
+        Matcher m = Pattern.compile("((?:credentials|password)_file): (/etc/prometheus/\\S+)").matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            Path secret = dir.resolve(Path.of(m.group(2)).getFileName());
+            Files.writeString(secret, "test-secret\n");
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + ": " + secret));
+        }
+        m.appendTail(out);
+        try (var rules = Files.newDirectoryStream(CONFIG.getParent(), "fabstir-*alerts.yml")) {
+            for (Path f : rules) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        Path config = dir.resolve("prometheus.yml");
+        Files.writeString(config, out);
+        return config;
     }
 
     @Test
@@ -48,13 +74,7 @@ class PrometheusConfigTest {
         for (String line : shipped.substring(at).split("\n", -1)) {
             uncommented.append(line.startsWith("# ") ? line.substring(2) : line).append('\n');
         }
-        Path config = dir.resolve("prometheus.yml");
-        Files.writeString(config, uncommented);
-        try (var rules = Files.newDirectoryStream(CONFIG.getParent(), "fabstir-*alerts.yml")) {
-            for (Path f : rules) {
-                Files.copy(f, dir.resolve(f.getFileName()));
-            }
-        }
+        Path config = checkable(dir, uncommented.toString());
         OpsTools.Result r = OpsTools.run(dir, "promtool", "check", "config", config.toString());
         assertThat(r.exitCode()).as(r.output()).isZero();
 
