@@ -65,15 +65,7 @@ public final class AccessCheck {
                 : "user " + who.username();
         HasPrivilegesResponse has;
         try {
-            has = client.security().hasPrivileges(r -> {
-                if (!cluster.isEmpty()) {
-                    r.cluster(cluster);
-                }
-                for (Need n : needs) {
-                    r.index(i -> i.names(n.indices()).privileges(n.privileges()));
-                }
-                return r;
-            });
+            has = hasPrivileges(client, cluster, needs);
         } catch (ElasticsearchException e) {
             log.warn("cannot check the privileges of {} ({}: {}); going on", name, e.status(), reason(e));
             return name;
@@ -81,23 +73,42 @@ public final class AccessCheck {
             return unreachable(access, e);
         }
         if (!has.hasAllRequested()) {
-            List<String> missing = new ArrayList<>();
-            has.cluster().forEach((p, ok) -> {
-                if (!ok) {
-                    missing.add(p + " (cluster)");
-                }
-            });
-            for (Map.Entry<String, Map<String, Boolean>> idx : has.index().entrySet()) {
-                idx.getValue().forEach((p, ok) -> {
-                    if (!ok) {
-                        missing.add(p + " on " + idx.getKey());
-                    }
-                });
-            }
-            throw new ConfigException(access.credentialKey(), name + " lacks " + String.join(", ", missing)
+            throw new ConfigException(access.credentialKey(), name + " lacks " + String.join(", ", missing(has))
                     + ": give its role these privileges, or use a credential whose role has them (docs/security.md)");
         }
         return name;
+    }
+
+    /** {@code _security/user/_has_privileges} for {@code cluster} and every {@code needs}. */
+    static HasPrivilegesResponse hasPrivileges(ElasticsearchClient client, List<String> cluster, List<Need> needs)
+            throws IOException {
+        return client.security().hasPrivileges(r -> {
+            if (!cluster.isEmpty()) {
+                r.cluster(cluster);
+            }
+            for (Need n : needs) {
+                r.index(i -> i.names(n.indices()).privileges(n.privileges()));
+            }
+            return r;
+        });
+    }
+
+    /** The privileges the answer denies: {@code p (cluster)} or {@code p on index}. */
+    static List<String> missing(HasPrivilegesResponse has) {
+        List<String> missing = new ArrayList<>();
+        has.cluster().forEach((p, ok) -> {
+            if (!ok) {
+                missing.add(p + " (cluster)");
+            }
+        });
+        for (Map.Entry<String, Map<String, Boolean>> idx : has.index().entrySet()) {
+            idx.getValue().forEach((p, ok) -> {
+                if (!ok) {
+                    missing.add(p + " on " + idx.getKey());
+                }
+            });
+        }
+        return missing;
     }
 
     /** A TLS failure is a setting to fix; a refused or timed-out connection is not (the command retries). */

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The Elasticsearch checks of {@code check}, with the client and credential a run uses: the cluster answers over
@@ -89,35 +88,14 @@ public final class ElasticsearchChecks {
             return;
         }
         report.run(name, () -> {
-            HasPrivilegesResponse has = es.client().security().hasPrivileges(r -> {
-                if (!cluster.isEmpty()) {
-                    r.cluster(cluster);
-                }
-                for (AccessCheck.Need n : needs) {
-                    r.index(i -> i.names(n.indices()).privileges(n.privileges()));
-                }
-                return r;
-            });
+            HasPrivilegesResponse has = AccessCheck.hasPrivileges(es.client(), cluster, needs);
             List<String> asked = new ArrayList<>(cluster);
             needs.forEach(n -> asked.add(String.join("+", n.privileges()) + " on " + String.join(",", n.indices())));
             if (has.hasAllRequested()) {
                 report.ok(name, "granted: " + String.join("; ", asked));
                 return;
             }
-            List<String> missing = new ArrayList<>();
-            has.cluster().forEach((p, ok) -> {
-                if (!ok) {
-                    missing.add(p + " (cluster)");
-                }
-            });
-            for (Map.Entry<String, Map<String, Boolean>> idx : has.index().entrySet()) {
-                idx.getValue().forEach((p, ok) -> {
-                    if (!ok) {
-                        missing.add(p + " on " + idx.getKey());
-                    }
-                });
-            }
-            report.failed(name, "the " + credential() + " lacks " + String.join(", ", missing),
+            report.failed(name, "the " + credential() + " lacks " + String.join(", ", AccessCheck.missing(has)),
                     access.credentialKey(), "give its role these privileges, or use a credential whose role has them "
                             + "(docs/security.md)");
         });
