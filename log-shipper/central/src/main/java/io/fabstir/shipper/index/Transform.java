@@ -26,22 +26,11 @@ public interface Transform {
     Instant entered(ConsumerRecord<byte[], byte[]> record);
 
     /**
-     * The normaliser's repairs, timestamp window and id rules ({@link RecordNormalizer}), then the identity stage
-     * with the record's own {@code fabstir.node_id} ({@link Provenance#selfDeclared()}).
+     * The normaliser's repairs, timestamp window and id rules ({@link RecordNormalizer}), telling {@code clashes} of
+     * each type clash repaired, then the identity stage: whose record it is ({@code fabstir.node_id}: the record's own
+     * with {@link Provenance#selfDeclared()}, from the topic with per-node topics), its node-scoped {@code _id} and
+     * content hash, claims kept and flagged.
      */
-    static Transform normalizing(RecordNormalizer normalizer) {
-        return identified(normalizer, Provenance.selfDeclared());
-    }
-
-    /**
-     * The normaliser, then the identity stage: whose record it is ({@code fabstir.node_id}, from the topic with
-     * per-node topics), its node-scoped {@code _id} and content hash, claims kept and flagged.
-     */
-    static Transform identified(RecordNormalizer normalizer, Provenance provenance) {
-        return identified(normalizer, provenance, ClashCounter.NONE);
-    }
-
-    /** As {@link #identified(RecordNormalizer, Provenance)}, telling {@code clashes} of each type clash repaired. */
     static Transform identified(RecordNormalizer normalizer, Provenance provenance, ClashCounter clashes) {
         return new Transform() {
             @Override
