@@ -81,16 +81,8 @@ public final class AlertBridgeCommand implements Callable<Integer>, ShipperComma
                         + "webhook URL https://discord.com/api/webhooks/… (or " + WEBHOOK_ENV + ")");
             }
             auth = auth();
-            int colon = listen.lastIndexOf(':');
-            if (colon < 0) {
-                throw new ConfigException("--listen", "'" + listen + "' is not HOST:PORT");
-            }
-            host = listen.substring(0, colon);
-            try {
-                port = Integer.parseInt(listen.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new ConfigException("--listen", "'" + listen + "' is not HOST:PORT");
-            }
+            host = listenHost();
+            port = listenPort();
             loopback = loopbackOnly(host);
             if (!auth.configured() && !loopback) {
                 throw new ConfigException("--listen", host + " is reachable from other hosts, where anyone could post "
@@ -148,15 +140,15 @@ public final class AlertBridgeCommand implements Callable<Integer>, ShipperComma
         } catch (ConfigException e) {
             report.failed("webhook", e);
         }
-        int colon = listen.lastIndexOf(':');
+        String host;
         int port;
         try {
-            port = Integer.parseInt(listen.substring(colon + 1));
-        } catch (RuntimeException e) {
-            report.failed("listen", "'" + listen + "' is not HOST:PORT", "--listen", "e.g. 127.0.0.1:9467");
+            host = listenHost();
+            port = listenPort();
+        } catch (ConfigException e) {
+            report.failed("listen", e.reason(), "--listen", "e.g. 127.0.0.1:9467");
             return;
         }
-        String host = listen.substring(0, colon);
         try {
             WebhookAuth auth = auth();
             if (auth.configured()) {
@@ -172,6 +164,22 @@ public final class AlertBridgeCommand implements Callable<Integer>, ShipperComma
             report.failed("credential", e);
         }
         LocalChecks.listenPort(report, "listen", "--listen", host, port);
+    }
+
+    private String listenHost() {
+        int colon = listen.lastIndexOf(':');
+        if (colon < 0) {
+            throw new ConfigException("--listen", "'" + listen + "' is not HOST:PORT");
+        }
+        return listen.substring(0, colon);
+    }
+
+    private int listenPort() {
+        try {
+            return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+        } catch (NumberFormatException e) {
+            throw new ConfigException("--listen", "'" + listen + "' is not HOST:PORT");
+        }
     }
 
     private WebhookAuth auth() {
